@@ -1,0 +1,131 @@
+"""The one data model of saidwhat and its JSON output contract.
+
+Every stage takes these objects in and gives them out. Offsets are Python ``str`` indices into
+``Document.text`` (the analysed text); ``Analysis.to_dict()`` is the versioned JSON contract
+documented in docs/output.md. Change ``SCHEMA_VERSION`` whenever that JSON changes shape.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+SCHEMA_VERSION = "1.0"
+
+BLOCK_KINDS = ("report", "boilerplate")
+STATEMENT_KINDS = ("direct", "indirect", "mixed", "summary")
+ACTS = ("assertion", "denial", "dismissal", "accusation", "attack", "promise", "question",
+        "warning", "demand", "admission", "prediction", "praise", "report")
+STANCES = ("neutral", "distancing", "endorsing")
+
+
+@dataclass
+class Span:
+    """A piece of the analysed text: ``text == document.text[start:end]``."""
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    """One article as read: ``text`` is what gets analysed; nothing is ever deleted from it."""
+    id: str
+    text: str
+    source: str = ""
+    url: Optional[str] = None
+    outlet: Optional[str] = None
+    published: Optional[str] = None
+    title: Optional[str] = None
+    # How the text was obtained ("text", "html", ...); HTML extraction lets promos leak through,
+    # so the cleaner looks harder at extracted text.
+    format: str = "text"
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    kind: str  # "report" | "boilerplate"
+    label: str  # e.g. "body", "reader_appeal", "promo", "newsletter", "navigation", "share_bar"
+
+
+@dataclass
+class Speaker:
+    """The person or organisation a statement is resolved to, and the mention that names it
+    in the statement's sentence (``mention`` is None when the speaker is carried over)."""
+    name: str
+    id: str
+    title: Optional[str] = None
+    role: Optional[str] = None
+    organization: Optional[str] = None
+    type: str = "PERSON"  # PERSON | ORG | GROUP | UNKNOWN
+    mention: Optional[Span] = None
+    mention_kind: str = "name"  # name | pronoun | description | none
+
+
+@dataclass
+class Figure:
+    text: str
+    value: float
+    unit: Optional[str]
+    start: int
+    end: int
+    statement: Optional[int] = None  # index into Analysis.statements
+
+
+@dataclass
+class Entity:
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass
+class TechniqueSpan:
+    technique: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass
+class Statement:
+    speaker: Speaker
+    cue: Span
+    content: Optional[Span]
+    kind: str  # direct | indirect | mixed | summary
+    act: str = "assertion"
+    stance: str = "neutral"
+    confidence: float = 0.5
+    techniques: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DocumentError:
+    code: str
+    message: str
+
+
+@dataclass
+class Analysis:
+    id: str
+    source: str
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    techniques: list[TechniqueSpan] = field(default_factory=list)
+    errors: list[DocumentError] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        meta = data.pop("meta")
+        return {"schema_version": SCHEMA_VERSION, **data, "meta": meta}
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
