@@ -1,0 +1,145 @@
+"""Readers: files, folders, stdin and JSONL streams -> Documents.
+
+Every reader yields either a ``Document`` or a ``ReadFailure`` (the source and its error), so a
+batch always goes on past a bad input and reports it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Union
+
+from saidwhat.errors import SaidwhatError
+from saidwhat.model import Document
+from saidwhat.read.html import html_to_document, looks_like_html
+from saidwhat.read.text import MAX_CHARS, check_text, decode_text
+
+ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".md")
+
+
+@dataclass
+class ReadFailure:
+    id: str
+    source: str
+    error: SaidwhatError
+
+
+Item = Union[Document, ReadFailure]
+
+
+def document_id(source: str, data: bytes | str) -> str:
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return hashlib.sha1(source.encode("utf-8") + b"\0" + raw).hexdigest()[:16]
+
+
+def read_bytes(data: bytes, *, source: str, name: str = "", url: str | None = None,
+               max_chars: int = MAX_CHARS) -> Item:
+    doc_id = document_id(source, data)
+    try:
+        if not data.strip():
+            raise SaidwhatError("empty")
+        if looks_like_html(data, name):
+            html = decode_html(data)
+            return html_to_document(html, doc_id=doc_id, source=source, url=url)
+        text = decode_text(data, max_chars=max_chars)
+        return Document(id=doc_id, text=text, source=source, url=url, format="text")
+    except SaidwhatError as exc:
+        return ReadFailure(doc_id, source, exc)
+
+
+def decode_html(data: bytes) -> str:
+    if b"\x00" in data[:65536]:
+        raise SaidwhatError("binary", reason="it contains NUL bytes")
+    # HTML declares its own charset often enough; trafilatura's decoder (charset detection with
+    # a UTF-8 default) handles the rest better than a strict decode.
+    from trafilatura.utils import decode_file
+
+    return decode_file(data)
+
+
+def read_file(path: Path, *, max_chars: int = MAX_CHARS) -> Item:
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        # Refuse before reading when even the bytes are far beyond the character cap.
+        if size > 4 * max_chars + 4:
+            raise SaidwhatError("too_large", size=size, limit=max_chars)
+        data = path.read_bytes()
+    except SaidwhatError as exc:
+        return ReadFailure(document_id(source, b""), source, exc)
+    except OSError as exc:
+        return ReadFailure(document_id(source, b""), source,
+                           SaidwhatError("unreadable", path=source, reason=exc.strerror or exc))
+    if path.suffix.lower() == ".jsonl":
+        raise ValueError("use read_jsonl for JSONL files")
+    return read_bytes(data, source=source, name=path.name, max_chars=max_chars)
+
+
+def iter_folder(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
+            yield path
+
+
+def read_jsonl(lines: Iterable[str], *, source: str, max_chars: int = MAX_CHARS) -> Iterator[Item]:
+    """One article per line: ``text`` or ``html``, optional url, outlet, published, title, id."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        line_source = f"{source}:{number}"
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or not (record.get("text") or record.get("html")):
+                raise ValueError("no text or html field")
+        except ValueError as exc:
+            yield ReadFailure(document_id(line_source, line), line_source,
+                              SaidwhatError("bad_jsonl", line=number, reason=exc))
+            continue
+        url = record.get("url")
+        doc_id = str(record.get("id") or document_id(line_source, line))
+        try:
+            if record.get("text"):
+                text = check_text(str(record["text"]), max_chars=max_chars)
+                doc = Document(id=doc_id, text=text, source=url or line_source, url=url)
+            else:
+                doc = html_to_document(str(record["html"]), doc_id=doc_id,
+                                       source=url or line_source, url=url)
+        except SaidwhatError as exc:
+            yield ReadFailure(doc_id, line_source, exc)
+            continue
+        doc.outlet = record.get("outlet") or doc.outlet
+        doc.published = record.get("published") or doc.published
+        doc.title = record.get("title") or doc.title
+        yield doc
+
+
+def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS) -> Iterator[Item]:
+    """Files, folders (recursively: .txt/.html/...) and ``-`` for stdin (JSONL or one article)."""
+    for raw in paths:
+        if raw == "-":
+            yield from read_stdin(max_chars=max_chars)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for child in iter_folder(path):
+                yield read_file(child, max_chars=max_chars)
+        elif path.suffix.lower() == ".jsonl" and path.is_file():
+            with path.open(encoding="utf-8", errors="replace") as lines:
+                yield from read_jsonl(lines, source=str(path), max_chars=max_chars)
+        elif path.exists():
+            yield read_file(path, max_chars=max_chars)
+        else:
+            yield ReadFailure(document_id(raw, b""), raw, SaidwhatError("not_found", path=raw))
+
+
+def read_stdin(*, max_chars: int = MAX_CHARS) -> Iterator[Item]:
+    data = sys.stdin.buffer.read()
+    first = data.lstrip()[:1]
+    if first == b"{":
+        text = data.decode("utf-8", "replace")
+        yield from read_jsonl(text.splitlines(), source="<stdin>", max_chars=max_chars)
+    else:
+        yield read_bytes(data, source="<stdin>", max_chars=max_chars)

@@ -1,0 +1,307 @@
+"""Statements from the parse: cue + speaker token + content span, before speaker resolution.
+
+Reads one parsed piece of report text at a time (a spaCy Doc and the character offset of its
+first character in the analysed text). Finds, in this order of preference for each cue verb:
+a direct quote that its clausal complement lies in, a reported clause (``ccomp``), "X as Y"
+("dismissed the footage as ‘cinema’"), a to-infinitive ("vowed to …"), a quote right before or
+after the cue clause. Then "according to X", then bare quotes with no cue in their sentence
+(their speaker carries over from the statement before). ``match`` only; resolution of the
+speaker token to a person happens in speakers.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.tokens import Doc, Token
+
+from saidwhat.attribute.cues import cue_lemma, cue_tokens
+from saidwhat.attribute.lexicon import (BELIEF_VERBS, INFINITIVE_CONTENT_VERBS,
+                                        PARTICIPLE_LINKS, SPEECH_VERBS, SUMMARY_ACTS)
+from saidwhat.attribute.quotes import ALL_MARKS, Quote
+
+_SUBJECT_DEPS = ("nsubj",)
+_AS_VERBS = {"dismiss", "describe", "call", "label", "brand", "deride", "denounce", "reject",
+             "characterize", "characterise", "portray", "mock", "ridicule", "condemn", "slam",
+             "praise", "hail", "criticize", "criticise", "blast", "attack"}
+_EDGE_PUNCT = set(".,;:!?—–-()[]")
+
+
+@dataclass
+class RawStatement:
+    cue: tuple[int, int]
+    cue_lemma: str
+    content: Optional[tuple[int, int]]
+    kind: str
+    speaker_token: Optional[Token] = None
+    speaker_span: Optional[tuple[int, int]] = None
+    carried: bool = False  # speaker to be taken from the statement before
+    confidence: float = 0.7
+    sentence: tuple[int, int] = (0, 0)
+    extra: dict = field(default_factory=dict)
+
+
+class PieceReader:
+    """Statement matching over one parsed piece; ``offset`` maps token.idx to text offsets."""
+
+    def __init__(self, doc: Doc, offset: int, text: str, quotes: list[Quote]):
+        self.doc = doc
+        self.offset = offset
+        self.text = text
+        lo, hi = offset, offset + len(doc.text)
+        self.quotes = [q for q in quotes if q.start >= lo and q.end <= hi]
+
+    # -- character helpers -------------------------------------------------------------
+    def start(self, token: Token) -> int:
+        return self.offset + token.idx
+
+    def end(self, token: Token) -> int:
+        return self.offset + token.idx + len(token.text)
+
+    def span_of(self, tokens) -> tuple[int, int]:
+        tokens = list(tokens)
+        return self.start(min(tokens, key=lambda t: t.i)), self.end(max(tokens, key=lambda t: t.i))
+
+    def trim(self, start: int, end: int) -> tuple[int, int]:
+        """Strip spaces and edge punctuation; keep quote marks (they are handled by callers)."""
+        while start < end and (self.text[start].isspace() or self.text[start] in _EDGE_PUNCT):
+            start += 1
+        while end > start and (self.text[end - 1].isspace() or self.text[end - 1] in _EDGE_PUNCT):
+            end -= 1
+        return start, end
+
+    def quote_at(self, pos: int) -> Optional[Quote]:
+        for q in self.quotes:
+            if q.start <= pos < q.end:
+                return q
+        return None
+
+    def inside_quote(self, token: Token) -> bool:
+        pos = self.start(token)
+        return any(q.start < pos < q.end - 1 for q in self.quotes)
+
+    # -- the statements ------------------------------------------------------------------
+    def statements(self) -> list[RawStatement]:
+        found: list[RawStatement] = []
+        used_quotes: set[Quote] = set()
+        for sent in self.doc.sents:
+            for token in sent:
+                lemma = cue_lemma(token)
+                if lemma and not self.inside_quote(token):
+                    st = self.from_cue(token, lemma, sent)
+                    if st:
+                        found.append(st)
+                elif token.lower_ == "according" and not self.inside_quote(token):
+                    st = self.from_according(token, sent)
+                    if st:
+                        found.append(st)
+        for st in found:
+            if st.content:
+                for q in self.quotes:
+                    if st.content[0] <= q.start and q.end <= st.content[1]:
+                        used_quotes.add(q)
+        found.extend(self.bare_quotes(found, used_quotes))
+        found.sort(key=lambda s: (s.content or s.cue)[0])
+        return found
+
+    def from_cue(self, verb: Token, lemma: str, sent) -> Optional[RawStatement]:
+        subject = self.subject_of(verb)
+        cue_span = self.span_of(cue_tokens(verb))
+        content, kind = self.content_of(verb, lemma, subject)
+        if content is None:
+            act = SPEECH_VERBS.get(lemma, ("", ""))[0]
+            if (act in SUMMARY_ACTS and subject is not None and subject.pos_ in ("PROPN", "PRON")
+                    and any(c.dep_ == "dobj" for c in verb.children)):
+                return RawStatement(cue_span, lemma, None, "summary", subject,
+                                    self.mention_span(subject), confidence=0.5,
+                                    sentence=self.span_of(sent))
+            return None
+        if subject is None and lemma in BELIEF_VERBS:
+            return None
+        conf = 0.9 if kind == "direct" else 0.75
+        if lemma in BELIEF_VERBS:
+            conf -= 0.2
+        return RawStatement(cue_span, lemma, content, kind, subject,
+                            self.mention_span(subject) if subject is not None else None,
+                            confidence=conf, sentence=self.span_of(sent))
+
+    def subject_of(self, verb: Token, depth: int = 0) -> Optional[Token]:
+        for child in verb.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return child
+        if depth < 3 and verb.dep_ in PARTICIPLE_LINKS and verb.head.i != verb.i:
+            # "…, adding that …", "said X and added Y": the speaker is the governing subject.
+            if verb.tag_ in ("VBG", "VBD", "VBZ", "VBP", "VBN") or verb.dep_ == "conj":
+                return self.subject_of(verb.head, depth + 1)
+        return None
+
+    def mention_span(self, token: Token) -> tuple[int, int]:
+        tokens = [t for t in token.subtree]
+        return self.trim(*self.span_of(tokens))
+
+    # -- content -------------------------------------------------------------------------
+    def content_of(self, verb: Token, lemma: str, subject: Optional[Token]):
+        comps = [c for c in verb.children if c.dep_ == "ccomp"]
+        if not comps and verb.dep_ == "ROOT":
+            # "“…,” he said" parsed with the quote's verb as a parataxis/dep of the cue.
+            comps = [c for c in verb.children if c.dep_ in ("parataxis",) and self.quote_at(
+                self.start(c))]
+        if comps:
+            comp = min(comps, key=lambda c: abs(c.i - verb.i))
+            tokens = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i
+                                                      and t.lower_ == "that" and t.i < comp.i)]
+            # Exclude the part of the clause that precedes a leading "that".
+            return self.shape_content(tokens, verb)
+        if lemma in _AS_VERBS:
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                as_phrase = [t for t in obj.subtree if t.lower_ == "as" and t.dep_ == "prep"]
+                as_phrase += [c for c in verb.children if c.lower_ == "as" and c.dep_ == "prep"]
+                oprd = [c for c in verb.children if c.dep_ in ("oprd",)]
+                if as_phrase or oprd:
+                    tokens = list(obj.subtree)
+                    for extra in as_phrase + oprd:
+                        tokens += list(extra.subtree)
+                    return self.shape_content(tokens, verb)
+        if lemma in INFINITIVE_CONTENT_VERBS:
+            xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+            if xcomp is not None and any(t.lower_ == "to" for t in xcomp.children):
+                tokens = list(xcomp.subtree)
+                obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < xcomp.i), None)
+                if obj is not None and lemma in ("urge", "ask", "call"):
+                    tokens += list(obj.subtree)
+                return self.shape_content(tokens, verb)
+        if lemma in SPEECH_VERBS:
+            return self.adjacent_quote(verb, subject)
+        return None, ""
+
+    def shape_content(self, tokens: list[Token], verb: Token):
+        tokens = [t for t in tokens if t.i != verb.i]
+        if not tokens:
+            return None, ""
+        start, end = self.trim(*self.span_of(tokens))
+        if end <= start:
+            return None, ""
+        return self.fit_quotes(start, end)
+
+    def fit_quotes(self, start: int, end: int):
+        """Direct when the content lies in one quote; mixed when it holds quoted fragments.
+
+        A quote that starts inside the content but closes after it is taken in up to its
+        closing mark ("… as “human shields,”"), and a content that starts inside a quote takes
+        the opening mark, so quote marks always come in pairs.
+        """
+        for q in self.quotes:
+            inner_start, inner_end = self.trim(*q.inner)
+            if q.start <= start and end <= q.end and (end - start) >= 0.5 * (inner_end - inner_start):
+                return (q.start, q.end), "direct"
+        kind = "indirect"
+        for q in self.quotes:
+            if start <= q.start < end:
+                end = max(end, q.end)
+                kind = "mixed"
+            elif q.start < start < q.end:
+                start = q.start
+                end = max(end, q.end) if q.end - end < 3 else end
+                kind = "mixed"
+        return (start, end), kind
+
+    def adjacent_quote(self, verb: Token, subject: Optional[Token]):
+        """A quote right before the speaker and cue ("“…,” he said") or right after the cue
+        ("he said: “…”"), when the parse did not link it to the verb."""
+        clause = [verb] + ([t for t in subject.subtree] if subject is not None else [])
+        clause_start = min(self.start(t) for t in clause)
+        clause_end = max(self.end(t) for t in clause)
+        for q in sorted(self.quotes, key=lambda q: -q.end):
+            if q.end <= clause_start:
+                between = self.text[q.end:clause_start]
+                if len(between) <= 3 and not between.strip(" ,—–-\u00a0"):
+                    return self.extend_split_quote(q, clause_end)
+                break
+        for q in sorted(self.quotes, key=lambda q: q.start):
+            if q.start >= clause_end:
+                between = self.text[clause_end:q.start]
+                if len(between) <= 40 and between.rstrip().endswith((":", ",")) and "\n" not in between:
+                    return (q.start, q.end), "direct"
+                break
+        return None, ""
+
+    def extend_split_quote(self, first: Quote, clause_end: int):
+        """“Part one,” he said, “part two.” is one statement: the content spans both parts."""
+        for q in self.quotes:
+            if q.start >= clause_end:
+                between = self.text[clause_end:q.start]
+                if len(between) <= 3 and between.strip() in (",", ";", ":", "") and "\n" not in between:
+                    return (first.start, q.end), "direct"
+                break
+        return (first.start, first.end), "direct"
+
+    # -- according to X ------------------------------------------------------------------
+    def from_according(self, according: Token, sent) -> Optional[RawStatement]:
+        to = next((c for c in according.children if c.lower_ == "to"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if source is None:
+            return None
+        clause_head = according.head
+        while clause_head.dep_ not in ("ROOT", "ccomp", "conj") and clause_head.head.i != clause_head.i:
+            clause_head = clause_head.head
+        skip = {t.i for t in according.subtree}
+        tokens = [t for t in clause_head.subtree if t.i not in skip]
+        if not tokens:
+            return None
+        # Only the contiguous stretch on one side of "according to X" is the content.
+        before = [t for t in tokens if t.i < according.i]
+        after = [t for t in tokens if t.i > according.i]
+        side = before if len(before) >= len(after) else after
+        if not side:
+            return None
+        start, end = self.trim(*self.span_of(side))
+        if end - start < 10:
+            return None
+        content, kind = self.fit_quotes(start, end)
+        cue = (self.start(according), self.end(to))
+        return RawStatement(cue, "according to", content, kind, source,
+                            self.mention_span(source), confidence=0.7,
+                            sentence=self.span_of(sent))
+
+    # -- bare quotes -----------------------------------------------------------------------
+    def bare_quotes(self, found: list[RawStatement], used: set[Quote]) -> list[RawStatement]:
+        """A sentence-like quote with no cue of its own takes the previous statement's speaker."""
+        out = []
+        cue_positions = [s.cue for s in found]
+        for q in self.quotes:
+            if q in used:
+                continue
+            inner = self.text[q.start + 1:q.end - 1 if q.closed else q.end]
+            words = inner.split()
+            if len(words) < 4:
+                continue
+            # A quote inside a reported clause is part of that statement, not a new one.
+            if any(s.content and s.content[0] <= q.start < s.content[1] for s in found):
+                continue
+            # Its sentence must not hold a cue of another statement (the parse handled those).
+            if any(c[0] >= self.sentence_start(q.start) and c[0] < self.sentence_end(q.end)
+                   for c in cue_positions):
+                continue
+            out.append(RawStatement((q.start, q.end), "quote", (q.start, q.end), "direct",
+                                    carried=True, confidence=0.6,
+                                    sentence=(q.start, q.end)))
+        return out
+
+    def sentence_start(self, pos: int) -> int:
+        for sent in self.doc.sents:
+            s, e = self.start(sent[0]), self.end(sent[-1])
+            if s <= pos < e:
+                return s
+        return pos
+
+    def sentence_end(self, pos: int) -> int:
+        for sent in self.doc.sents:
+            s, e = self.start(sent[0]), self.end(sent[-1])
+            if s < pos <= e:
+                return e
+        return pos
+
+
+def is_quote_mark(ch: str) -> bool:
+    return ch in ALL_MARKS

@@ -1,0 +1,132 @@
+"""General lexicons for attribution: cue verbs with their speech act and stance, titles,
+roles and pronouns. Nothing here names a person, place or phrase of any particular article."""
+from __future__ import annotations
+
+# lemma -> (act, stance). Stance is the reporter's choice of verb: "said" is neutral, "claimed"
+# keeps a distance, "revealed" endorses. Acts here are the verb's own; content may refine
+# "assertion" into "accusation" (see acts.py).
+SPEECH_VERBS: dict[str, tuple[str, str]] = {
+    # neutral reporting
+    "say": ("assertion", "neutral"), "tell": ("assertion", "neutral"),
+    "add": ("assertion", "neutral"), "state": ("assertion", "neutral"),
+    "note": ("assertion", "neutral"), "write": ("assertion", "neutral"),
+    "tweet": ("assertion", "neutral"), "post": ("assertion", "neutral"),
+    "report": ("report", "neutral"), "announce": ("assertion", "neutral"),
+    "declare": ("assertion", "neutral"), "respond": ("assertion", "neutral"),
+    "reply": ("assertion", "neutral"), "continue": ("assertion", "neutral"),
+    "comment": ("assertion", "neutral"), "remark": ("assertion", "neutral"),
+    "mention": ("assertion", "neutral"), "observe": ("assertion", "neutral"),
+    "recall": ("assertion", "neutral"), "testify": ("assertion", "neutral"),
+    "argue": ("assertion", "neutral"), "suggest": ("assertion", "neutral"),
+    "indicate": ("assertion", "neutral"), "estimate": ("assertion", "neutral"),
+    "predict": ("prediction", "neutral"), "forecast": ("prediction", "neutral"),
+    "explain": ("assertion", "endorsing"), "reveal": ("assertion", "endorsing"),
+    "confirm": ("assertion", "endorsing"), "disclose": ("assertion", "endorsing"),
+    "point": ("assertion", "endorsing"), "show": ("assertion", "endorsing"),
+    "find": ("assertion", "endorsing"), "learn": ("assertion", "endorsing"),
+    "stress": ("assertion", "neutral"), "emphasize": ("assertion", "neutral"),
+    "emphasise": ("assertion", "neutral"), "conclude": ("assertion", "neutral"),
+    "agree": ("assertion", "neutral"), "acknowledge": ("admission", "endorsing"),
+    "admit": ("admission", "endorsing"), "concede": ("admission", "endorsing"),
+    "recount": ("assertion", "neutral"), "describe": ("assertion", "neutral"),
+    "assure": ("promise", "neutral"), "inform": ("assertion", "neutral"),
+    "signal": ("assertion", "neutral"), "hint": ("assertion", "neutral"),
+    "joke": ("assertion", "neutral"), "quip": ("assertion", "neutral"),
+    "counter": ("assertion", "neutral"), "retort": ("assertion", "neutral"),
+    "complain": ("accusation", "neutral"), "boast": ("assertion", "distancing"),
+    "brag": ("assertion", "distancing"),
+    # distancing
+    "claim": ("assertion", "distancing"), "insist": ("assertion", "distancing"),
+    "allege": ("accusation", "distancing"), "assert": ("assertion", "distancing"),
+    "maintain": ("assertion", "distancing"), "contend": ("assertion", "distancing"),
+    "purport": ("assertion", "distancing"), "suppose": ("assertion", "distancing"),
+    # acts carried by the verb itself
+    "deny": ("denial", "neutral"), "refute": ("denial", "neutral"),
+    "reject": ("denial", "neutral"), "dispute": ("denial", "neutral"),
+    "dismiss": ("dismissal", "neutral"), "deride": ("dismissal", "neutral"),
+    "ridicule": ("dismissal", "neutral"), "mock": ("dismissal", "neutral"),
+    "accuse": ("accusation", "neutral"), "blame": ("accusation", "neutral"),
+    "charge": ("accusation", "neutral"), "attack": ("attack", "neutral"),
+    "slam": ("attack", "neutral"), "blast": ("attack", "neutral"),
+    "criticize": ("attack", "neutral"), "criticise": ("attack", "neutral"),
+    "condemn": ("attack", "neutral"), "denounce": ("attack", "neutral"),
+    "lambaste": ("attack", "neutral"), "decry": ("attack", "neutral"),
+    "promise": ("promise", "neutral"), "vow": ("promise", "neutral"),
+    "pledge": ("promise", "neutral"), "guarantee": ("promise", "neutral"),
+    "threaten": ("warning", "neutral"), "warn": ("warning", "neutral"),
+    "caution": ("warning", "neutral"),
+    "ask": ("question", "neutral"), "wonder": ("question", "neutral"),
+    "question": ("question", "neutral"), "inquire": ("question", "neutral"),
+    "urge": ("demand", "neutral"), "demand": ("demand", "neutral"),
+    "call": ("demand", "neutral"), "appeal": ("demand", "neutral"),
+    "praise": ("praise", "neutral"), "hail": ("praise", "neutral"),
+    "laud": ("praise", "neutral"), "applaud": ("praise", "neutral"),
+}
+
+# Verbs of thought and belief: an attribution in the PolNeAR sense only with a clause after them.
+BELIEF_VERBS = {"think", "believe", "feel", "hope", "fear", "worry", "expect", "know",
+                "doubt", "suspect", "guess", "reckon", "understand", "bet", "want", "wish"}
+
+# Verbs whose content is a to-infinitive ("vowed to rebuild", "urged voters to stay home").
+INFINITIVE_CONTENT_VERBS = {"promise", "vow", "pledge", "threaten", "urge", "ask", "call",
+                            "demand", "hope", "want", "plan", "refuse", "decline", "seek",
+                            "appeal", "warn", "agree", "wish", "expect"}
+
+# Acts that a reporter can summarise without content ("X attacked critics of ...").
+SUMMARY_ACTS = {"attack", "accusation", "praise", "dismissal", "denial"}
+
+PARTICIPLE_LINKS = {"advcl", "xcomp", "conj", "dep", "acl", "pcomp"}
+
+PERSONAL_PRONOUNS = {
+    "he": "male", "him": "male", "she": "female", "her": "female",
+    "they": "plural", "them": "plural", "we": "plural", "i": "self", "you": "other",
+    "it": "neuter",
+}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+
+# Titles (rank, honorific, office held as a form of address) and roles (function in an
+# organisation). Multi-word titles are matched first.
+TITLES = [
+    "major general", "lieutenant general", "brigadier general", "lieutenant colonel",
+    "rear admiral", "vice admiral", "general", "colonel", "major", "captain", "lieutenant",
+    "sergeant", "admiral", "marshal", "commander", "dr.", "dr", "prof.", "professor",
+    "sen.", "senator", "rep.", "representative", "gov.", "governor", "mr.", "mrs.", "ms.",
+    "judge", "justice", "rev.", "reverend", "sir", "lord", "lady", "king", "queen", "prince",
+    "princess", "president", "prime minister", "vice president", "chancellor", "mayor",
+    "ambassador", "pope", "sheikh", "lt.", "gen.", "col.", "capt.", "sgt.", "adm.",
+]
+ROLES = [
+    "press secretary", "spokesman", "spokeswoman", "spokesperson", "minister", "secretary",
+    "director", "chairman", "chairwoman", "chair", "chief", "head", "leader", "official",
+    "adviser", "advisor", "aide", "analyst", "expert", "researcher", "economist", "pollster",
+    "strategist", "editor", "correspondent", "reporter", "lawyer", "attorney", "prosecutor",
+    "ceo", "founder", "executive", "manager", "commissioner", "deputy", "envoy", "diplomat",
+    "candidate", "nominee", "chief of staff", "campaign manager", "operative", "activist",
+    "organizer", "professor", "scientist", "doctor", "author", "columnist", "host",
+    "commander", "officer", "representative", "delegate", "speaker", "senator", "governor",
+    "president", "mayor", "lawmaker", "legislator", "councilman", "councilwoman", "member",
+]
+# Head nouns of descriptions that can refer back to a person or an organisation.
+ORG_WORDS = {"ministry", "department", "agency", "government", "administration", "campaign",
+             "committee", "party", "office", "company", "firm", "group", "organization",
+             "organisation", "council", "commission", "army", "military", "police", "court",
+             "embassy", "kremlin", "white house", "union", "bank", "foundation", "institute",
+             "network", "newspaper", "paper", "team", "board", "authority", "authorities"}
+PERSON_DESCRIPTION_WORDS = set(ROLES) | {t.rstrip(".") for t in TITLES} | {
+    "man", "woman", "politician", "candidate", "billionaire", "businessman", "businesswoman",
+    "mogul", "lawmaker", "congressman", "congresswoman", "veteran", "former", "incumbent",
+    "challenger", "rival", "frontrunner", "front-runner", "democrat", "republican"}
+
+# Content words that turn a plain assertion about a third party into an accusation: acts of
+# violence, deceit or abuse, and the pejorative names of those who commit them.
+WRONGDOING_LEMMAS = {
+    "terrorize", "terrorise", "terror", "terrorism", "terrorist", "militant", "extremist",
+    "stage", "fabricate", "fake", "forge", "lie", "cheat", "steal", "rob", "loot", "rig",
+    "kill", "murder", "massacre", "slaughter", "torture", "abuse", "rape", "bomb", "shell",
+    "attack", "shield", "hostage", "kidnap", "execute", "starve", "persecute", "oppress",
+    "corrupt", "corruption", "bribe", "fraud", "crime", "criminal", "illegal", "illegally",
+    "violate", "violation", "smuggle", "launder", "embezzle", "collude", "conspire", "cover-up",
+    "genocide", "atrocity", "war crime", "propaganda", "thug", "gang", "mislead", "deceive",
+    "manipulate", "betray", "threaten", "intimidate", "harass", "assault", "destroy",
+}
+NEGATION_DENIAL_LEMMAS = {"not", "no", "never", "nothing", "none", "nobody"}

@@ -1,0 +1,196 @@
+"""analyze(document) -> Analysis, and many documents with a process pool and a progress bar.
+
+``analyze`` is a pure function of its document: models load once per process (nlp.get_nlp,
+the technique tagger) and nothing else is kept between calls, so a Spark executor or a pool
+worker can run it as it is.
+"""
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Optional
+
+from saidwhat import clean
+from saidwhat.attribute.acts import speech_act
+from saidwhat.attribute.extract import PieceReader, RawStatement
+from saidwhat.attribute.quotes import find_quotes
+from saidwhat.attribute.speakers import SpeakerResolver
+from saidwhat.errors import SaidwhatError
+from saidwhat.figures import figures_in
+from saidwhat.model import Analysis, Document, DocumentError, Entity, Span, Statement
+from saidwhat.nlp import MAX_PIECE_CHARS, get_nlp
+
+ENTITY_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT")
+# A bare quote takes the previous statement's speaker only across this many paragraph breaks.
+CARRY_OVER_PARAGRAPHS = 1
+
+
+@dataclass(frozen=True)
+class Options:
+    techniques: bool = True
+    min_score: float = 0.5
+
+
+def report_pieces(text: str, blocks) -> list[tuple[int, int]]:
+    """Report text cut at paragraph ends into pieces spaCy can parse in one go."""
+    pieces = []
+    for block in blocks:
+        if block.kind != "report":
+            continue
+        start = block.start
+        while start < block.end:
+            end = min(block.end, start + MAX_PIECE_CHARS)
+            if end < block.end:
+                cut = text.rfind("\n", start, end)
+                end = cut + 1 if cut > start else end
+            if text[start:end].strip():
+                pieces.append((start, end))
+            start = end
+    return pieces
+
+
+def analyze(doc: Document, options: Options = Options()) -> Analysis:
+    analysis = Analysis(id=doc.id, source=doc.source, text=doc.text,
+                        meta={k: v for k, v in (("url", doc.url), ("outlet", doc.outlet),
+                                                ("published", doc.published),
+                                                ("title", doc.title), ("format", doc.format))
+                              if v})
+    try:
+        _analyze_into(doc, analysis, options)
+    except SaidwhatError as exc:
+        analysis.errors.append(DocumentError(exc.code, str(exc)))
+    except Exception as exc:  # one document's failure must not stop a batch
+        analysis.errors.append(DocumentError("analysis_failed", SaidwhatError(
+            "analysis_failed", reason=f"{type(exc).__name__}: {exc}").args[0]))
+    return analysis
+
+
+def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
+    text = doc.text
+    if not text.strip():
+        raise SaidwhatError("empty")
+    analysis.blocks = clean.find_blocks(text, from_html=doc.format == "html")
+    pieces = report_pieces(text, analysis.blocks)
+    nlp = get_nlp()
+    parsed = list(zip(pieces, nlp.pipe(text[s:e] for s, e in pieces)))
+
+    resolver = SpeakerResolver()
+    raw: list[tuple[PieceReader, RawStatement]] = []
+    for (start, end), spacy_doc in parsed:
+        resolver.register(spacy_doc, start)
+        reader = PieceReader(spacy_doc, start, text, find_quotes(text[start:end], start))
+        raw.extend((reader, st) for st in reader.statements())
+        analysis.entities.extend(
+            Entity(e.text, e.label_, start + e.start_char, start + e.end_char)
+            for e in spacy_doc.ents if e.label_ in ENTITY_LABELS)
+
+    previous_end: Optional[int] = None
+    for reader, st in sorted(raw, key=lambda pair: (pair[1].content or pair[1].cue)[0]):
+        if st.carried and (previous_end is None or
+                           _paragraph_breaks(text, previous_end, st.cue[0]) > CARRY_OVER_PARAGRAPHS):
+            continue
+        mention = Span(text[st.speaker_span[0]:st.speaker_span[1]], *st.speaker_span) \
+            if st.speaker_span else None
+        speaker = resolver.resolve(st.speaker_token, mention, reader.offset, carried=st.carried)
+        content = Span(text[st.content[0]:st.content[1]], *st.content) if st.content else None
+        tokens = _tokens_in(reader, st.content) if st.content else []
+        act, stance = speech_act(st.cue_lemma, tokens, content.text if content else "")
+        if st.kind == "summary":
+            act = act if act != "assertion" else "attack"
+        analysis.statements.append(Statement(
+            speaker=speaker, cue=Span(text[st.cue[0]:st.cue[1]], *st.cue), content=content,
+            kind=st.kind, act=act, stance=stance, confidence=round(st.confidence, 2)))
+        previous_end = (st.content or st.cue)[1]
+        if content is not None:
+            analysis.figures.extend(figures_in(reader.doc, reader.offset, content.start,
+                                               content.end, len(analysis.statements) - 1))
+
+    if options.techniques:
+        _add_techniques(analysis, options)
+
+
+def _paragraph_breaks(text: str, start: int, end: int) -> int:
+    """How many paragraph breaks (runs of newlines) lie between two offsets."""
+    return len(re.findall(r"\n\s*", text[start:end])) if end > start else 0
+
+
+def _tokens_in(reader: PieceReader, span: tuple[int, int]):
+    local = reader.doc.char_span(span[0] - reader.offset, span[1] - reader.offset,
+                                 alignment_mode="expand")
+    return list(local) if local is not None else []
+
+
+def _add_techniques(analysis: Analysis, options: Options) -> None:
+    """Technique spans inside report blocks, when the technique model is installed."""
+    try:
+        from saidwhat.rhetoric import tagger
+    except ImportError:
+        return
+    spans = []
+    for block in analysis.blocks:
+        if block.kind != "report":
+            continue
+        for span in tagger.tag_techniques(analysis.text[block.start:block.end],
+                                          min_score=options.min_score):
+            span.start += block.start
+            span.end += block.start
+            spans.append(span)
+    analysis.techniques = spans
+    for st in analysis.statements:
+        if st.content:
+            st.techniques = sorted({t.technique for t in spans
+                                    if t.start < st.content.end and t.end > st.content.start})
+
+
+# -- many documents -------------------------------------------------------------------------
+
+def _init_worker() -> None:
+    get_nlp()
+
+
+def _analyze_item(item_and_options):
+    item, options = item_and_options
+    from saidwhat.read import ReadFailure
+
+    if isinstance(item, ReadFailure):
+        return failure_analysis(item)
+    return analyze(item, options)
+
+
+def failure_analysis(failure) -> Analysis:
+    return Analysis(id=failure.id, source=failure.source, text="",
+                    errors=[DocumentError(failure.error.code, str(failure.error))])
+
+
+def analyze_many(items: Iterable, *, workers: int = 1, options: Options = Options(),
+                 progress: bool = False, total: Optional[int] = None) -> Iterator[Analysis]:
+    """Analyses in input order; ``items`` are Documents or read failures."""
+    work = ((item, options) for item in items)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="doc", desc="analyze", dynamic_ncols=True)
+    try:
+        if workers <= 1:
+            for pair in work:
+                result = _analyze_item(pair)
+                if bar:
+                    bar.update(1)
+                yield result
+        else:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+                for result in pool.map(_analyze_item, work, chunksize=4):
+                    if bar:
+                        bar.update(1)
+                    yield result
+    finally:
+        if bar:
+            bar.close()
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
