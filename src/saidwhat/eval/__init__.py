@@ -1,0 +1,1 @@
+"""Evaluation of saidwhat against annotated corpora: one module per corpus (``polnear``, ...)."""

@@ -1,0 +1,87 @@
+"""``saidwhat eval``: score the pipeline on annotated corpora.
+
+Each corpus is a sub-subcommand (``saidwhat eval polnear``, ...) added by its own
+``_register_*`` function in :func:`register`; a new corpus adds one such function and its
+``_run_*`` callable. Corpus loading, scoring and the pipeline are imported only when a command
+runs, so that the CLI starts fast and works while the pipeline is missing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+DEFAULT_POLNEAR = Path("../shared/data/polnear")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "eval", help="score statement extraction on an annotated corpus",
+        description="Score statement extraction on an annotated corpus.")
+    corpora = parser.add_subparsers(dest="corpus", metavar="CORPUS")
+    parser.set_defaults(func=lambda args: _no_corpus(parser))
+    _register_polnear(corpora)
+
+
+def _no_corpus(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _register_polnear(corpora) -> None:
+    parser = corpora.add_parser(
+        "polnear", help="PolNeAR attribution relations (content, source, cue)",
+        description="Run the pipeline on a PolNeAR split and score contents, sources (speaker "
+                    "mentions) and cues against the gold attributions (first annotation file "
+                    "per text).")
+    parser.add_argument("--split", choices=("dev", "train"), default="dev",
+                        help="which split to score (default: dev)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_POLNEAR,
+                        help=f"the PolNeAR folder holding train/ and dev/ (default: {DEFAULT_POLNEAR})")
+    parser.add_argument("--limit", type=int, default=None, metavar="N",
+                        help="score only the first N texts (in name order)")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.set_defaults(func=_run_polnear)
+
+
+def _pipeline(text_dir: Path):
+    """``analyze_text(doc_id, text) -> Analysis`` through the saidwhat pipeline, or None (with a
+    message) when the pipeline is not installed."""
+    try:
+        from saidwhat.pipeline import analyze
+    except ModuleNotFoundError as exc:
+        if exc.name != "saidwhat.pipeline":
+            raise
+        print("saidwhat eval: the analysis pipeline (saidwhat.pipeline) is not available",
+              file=sys.stderr)
+        return None
+    from saidwhat.model import Document
+
+    def analyze_text(doc_id: str, text: str):
+        return analyze(Document(id=doc_id, text=text, source=str(text_dir / f"{doc_id}.txt")))
+
+    return analyze_text
+
+
+def _run_polnear(args: argparse.Namespace) -> int:
+    from saidwhat.eval.polnear import evaluate_polnear, format_report
+
+    text_dir = args.data / args.split / "text"
+    if not text_dir.is_dir():
+        print(f"saidwhat eval polnear: no {args.split} split under {args.data} "
+              f"(expected {text_dir}; use --data)", file=sys.stderr)
+        return 2
+    if args.limit is not None and args.limit < 1:
+        print("saidwhat eval polnear: --limit must be at least 1", file=sys.stderr)
+        return 2
+    analyze_text = _pipeline(text_dir)
+    if analyze_text is None:
+        return 1
+    result = evaluate_polnear(args.split, args.data, analyze_text, limit=args.limit,
+                              progress=sys.stderr.isatty())
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(format_report(result))
+    return 0
