@@ -1,0 +1,144 @@
+"""The propaganda-technique tagger at run time: onnxruntime + ``tokenizers``, no torch.
+
+    from saidwhat.rhetoric.tagger import tag_techniques, classify_spans
+    tag_techniques(text, min_score=0.5)        -> list[TechniqueSpan]
+    classify_spans(text, [(start, end), ...])   -> list[str]   (SemEval TC task)
+
+The model files live in ``saidwhat/rhetoric/model/`` (``tagger.json`` names them). The tagger is
+loaded once per process (``load_tagger()``, cached); nothing is pickled or downloaded. Set the
+number of threads with ``configure(threads=N)`` before the first use, or the environment
+variable ``SAIDWHAT_THREADS``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from saidwhat.model import TechniqueSpan
+from saidwhat.rhetoric import core
+
+MODEL_DIR = Path(__file__).with_name("model")
+
+
+class TaggerUnavailable(RuntimeError):
+    """The model files are missing or cannot be loaded."""
+
+
+class Tagger:
+    def __init__(self, model_dir: str | Path = MODEL_DIR, threads: int | None = None):
+        model_dir = Path(model_dir)
+        meta_path = model_dir / "tagger.json"
+        if not meta_path.exists():
+            raise TaggerUnavailable(
+                f"the technique model is missing ({meta_path}); train one with "
+                "`saidwhat train techniques --data ../shared/data/ptc-train --out DIR` "
+                "and copy DIR's tagger.json, encoder.int8.onnx, tc_head.onnx and "
+                "tokenizer.json there")
+        try:
+            import onnxruntime as ort
+        except ImportError as e:  # pragma: no cover
+            raise TaggerUnavailable("onnxruntime is not installed") from e
+        self.meta = json.loads(meta_path.read_text())
+        self.techniques: list[str] = list(self.meta["techniques"])
+        self.threshold: float = float(self.meta.get("threshold", 0.5))
+        self.max_len: int = int(self.meta.get("max_len", core.MAX_LEN))
+        self.stride: int = int(self.meta.get("stride", 192))
+        if threads is None:
+            threads = int(os.environ.get("SAIDWHAT_THREADS", "0") or 0)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads  # 0: onnxruntime's default (all cores)
+        opts.inter_op_num_threads = 1
+        providers = ["CPUExecutionProvider"]
+        self.encoder = ort.InferenceSession(str(model_dir / self.meta["encoder"]), opts,
+                                            providers=providers)
+        self.head = ort.InferenceSession(str(model_dir / self.meta["head"]), opts,
+                                         providers=providers)
+        self.tokenizer = core.load_tokenizer(model_dir / self.meta["tokenizer"])
+
+    # the two callables core.* expects
+    def _encode(self, ids: np.ndarray, mask: np.ndarray):
+        hidden, prob = self.encoder.run(None, {"input_ids": ids, "attention_mask": mask})
+        return hidden, prob
+
+    def _head(self, feats: np.ndarray) -> np.ndarray:
+        return self.head.run(None, {"features": feats.astype(np.float32)})[0]
+
+    def _run(self, text: str):
+        enc = core.encode(self.tokenizer, text, self.max_len, self.stride)
+        hiddens, prob = core.run_windows(enc, self._encode)
+        return enc, hiddens, prob
+
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
+        """Span identification only: (start, end, score)."""
+        enc, _, prob = self._run(text)
+        return core.decode_spans(enc, prob, self.threshold)
+
+    def tag(self, text: str, min_score: float = 0.5) -> list[TechniqueSpan]:
+        """Technique spans. A span's score is P(technique) for the span times the span's mean
+        token probability rescaled so that the decoding threshold maps to 0.5; a span gets its
+        best technique, and a second one when that is also likely (score >= min_score)."""
+        enc, hiddens, prob = self._run(text)
+        found = core.decode_spans(enc, prob, self.threshold)
+        if not found:
+            return []
+        probs = core.classify(enc, hiddens, [(s, e) for s, e, _ in found], self._head,
+                              len(self.techniques))
+        out = []
+        for (s, e, p), tp in zip(found, probs):
+            span_conf = 0.5 + 0.5 * (p - self.threshold) / max(1e-6, 1 - self.threshold)
+            order = np.argsort(-tp)
+            for rank, k in enumerate(order[:2]):
+                score = float(span_conf) if rank == 0 else float(span_conf * tp[k] / tp[order[0]])
+                if rank == 0 or (tp[k] >= 0.3 and score >= min_score):
+                    if score >= min_score:
+                        out.append(TechniqueSpan(self.techniques[int(k)], s, e, text[s:e],
+                                                 round(score, 4)))
+        out.sort(key=lambda t: (t.start, t.end, -t.score))
+        return out
+
+    def classify(self, text: str, spans: list[tuple[int, int]]) -> list[str]:
+        if not spans:
+            return []
+        enc, hiddens, _ = self._run(text)
+        probs = core.classify(enc, hiddens, spans, self._head, len(self.techniques))
+        return core.assign_labels(spans, probs, self.techniques)
+
+
+_lock = threading.Lock()
+_tagger: Tagger | None = None
+_threads: int | None = None
+
+
+def configure(threads: int | None = None) -> None:
+    """Set the onnxruntime thread count for the tagger of this process (drops a loaded one)."""
+    global _threads, _tagger
+    with _lock:
+        _threads = threads
+        _tagger = None
+
+
+def model_available(model_dir: str | Path = MODEL_DIR) -> bool:
+    return (Path(model_dir) / "tagger.json").exists()
+
+
+def load_tagger() -> Tagger:
+    """The process-wide tagger, loaded on first use. Raises TaggerUnavailable with a clear
+    message when the model files are missing."""
+    global _tagger
+    if _tagger is None:
+        with _lock:
+            if _tagger is None:
+                _tagger = Tagger(MODEL_DIR, _threads)
+    return _tagger
+
+
+def tag_techniques(text: str, min_score: float = 0.5) -> list[TechniqueSpan]:
+    return load_tagger().tag(text, min_score)
+
+
+def classify_spans(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return load_tagger().classify(text, spans)
