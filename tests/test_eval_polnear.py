@@ -407,11 +407,13 @@ def test_cli_eval_polnear(tmp_path, monkeypatch, capsys):
     make_split(tmp_path)
     seen = []
 
-    def analyze(document):
+    def analyze(document, options):
+        assert options.techniques is False
         seen.append(document)
         return s_analyze(document.id, document.text)
 
-    monkeypatch.setitem(sys.modules, "saidwhat.pipeline", types.SimpleNamespace(analyze=analyze))
+    fake_pipeline = types.SimpleNamespace(analyze=analyze, Options=types.SimpleNamespace)
+    monkeypatch.setitem(sys.modules, "saidwhat.pipeline", fake_pipeline)
     parser = argparse.ArgumentParser()
     eval_command.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["eval", "polnear", "--data", str(tmp_path), "--json"])

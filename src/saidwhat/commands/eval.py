@@ -47,9 +47,10 @@ def _register_polnear(corpora) -> None:
 
 def _pipeline(text_dir: Path):
     """``analyze_text(doc_id, text) -> Analysis`` through the saidwhat pipeline, or None (with a
-    message) when the pipeline is not installed."""
+    message) when the pipeline is not installed. Technique tagging is off: no corpus scored
+    here needs it, and it is the slowest stage."""
     try:
-        from saidwhat.pipeline import analyze
+        from saidwhat.pipeline import Options, analyze
     except ModuleNotFoundError as exc:
         if exc.name != "saidwhat.pipeline":
             raise
@@ -58,8 +59,11 @@ def _pipeline(text_dir: Path):
         return None
     from saidwhat.model import Document
 
+    options = Options(techniques=False)
+
     def analyze_text(doc_id: str, text: str):
-        return analyze(Document(id=doc_id, text=text, source=str(text_dir / f"{doc_id}.txt")))
+        document = Document(id=doc_id, text=text, source=str(text_dir / f"{doc_id}.txt"))
+        return analyze(document, options)
 
     return analyze_text
 
