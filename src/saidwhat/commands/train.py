@@ -1,0 +1,56 @@
+"""``saidwhat train``: train the models that ship inside saidwhat (needs ``saidwhat[train]``)."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("train", help="train a model (needs the `train` extra)",
+                              description="Train a model that ships inside saidwhat.")
+    models = p.add_subparsers(dest="model", metavar="MODEL")
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+    t = models.add_parser(
+        "techniques", help="the propaganda-technique tagger (PTC, SemEval-2020 Task 11)",
+        description="Train the technique tagger on the PTC training release and export it to "
+                    "ONNX (int8). With --holdout, 20%% of the articles (the committed validation "
+                    "split) are held out and scored after each epoch; without it all articles "
+                    "are used (the shipped model).")
+    t.add_argument("--data", type=Path, default=Path("../shared/data/ptc-train"),
+                   help="the PTC training folder (default: ../shared/data/ptc-train)")
+    t.add_argument("--out", type=Path, required=True, help="folder for the model files")
+    t.add_argument("--holdout", action="store_true",
+                   help="hold out the validation split and score it")
+    t.add_argument("--epochs", type=int, default=3)
+    t.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--threshold", type=float, default=None,
+                   help="span threshold to ship when there is no holdout (default: the "
+                        "validated one)")
+    t.add_argument("--limit", type=int, default=None, help="use only N articles (smoke test)")
+    t.set_defaults(func=run_techniques)
+
+
+def run_techniques(args) -> int:
+    try:
+        from saidwhat.rhetoric.train import TrainConfig, train
+        import torch  # noqa: F401
+    except ImportError as e:
+        print(f"saidwhat train: {e}; install the extra: pip install 'saidwhat[train]'",
+              file=sys.stderr)
+        return 1
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("saidwhat.train").addHandler(logging.StreamHandler(sys.stderr))
+    cfg = TrainConfig(epochs=args.epochs, threads=args.threads, seed=args.seed)
+    if args.threshold is not None:
+        cfg.threshold = args.threshold
+    meta = train(args.data, args.out, holdout=args.holdout, cfg=cfg, limit=args.limit)
+    print(json.dumps({k: meta[k] for k in ("trained_on", "threshold", "train_seconds")}))
+    if "validation" in meta:
+        v = meta["validation"]
+        print(f"validation: SI F1 {v['si']['f1']:.4f}  TC micro-F1 {v['tc']['micro_f1']:.4f}")
+    print(f"model files in {args.out}; copy tagger.json, encoder.int8.onnx, tc_head.onnx and "
+          f"tokenizer.json to src/saidwhat/rhetoric/model/ to ship them")
+    return 0
