@@ -1,0 +1,141 @@
+"""The technique tagger: catalogue, split, decoding, and (when the model ships) the real model on
+real PTC articles read from ../shared at test time."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from saidwhat.rhetoric import core, ptc
+from saidwhat.rhetoric.catalogue import CATALOGUE, TECHNIQUES
+
+ROOT = Path(__file__).resolve().parents[1]
+PTC = ROOT.parent / "shared" / "data" / "ptc-train"
+EXAMPLE = ROOT.parent / "shared" / "examples" / "konashenkov-aleppo.txt"
+needs_data = pytest.mark.skipif(not PTC.is_dir(), reason="../shared/data/ptc-train not present")
+
+
+def _model_ok() -> bool:
+    from saidwhat.rhetoric.tagger import model_available
+    return model_available()
+
+
+needs_model = pytest.mark.skipif(not _model_ok(), reason="technique model not shipped")
+
+
+def test_catalogue_has_14_techniques_with_definitions():
+    assert len(CATALOGUE) == 14 and len(set(TECHNIQUES)) == 14
+    for t in CATALOGUE:
+        assert t.definition and t.example and t.title
+
+
+@needs_data
+def test_catalogue_matches_corpus_labels():
+    labels = {t for spans in ptc.read_tc_labels(PTC / "train-task-flc-tc.labels").values()
+              for t, _, _ in spans}
+    assert labels == set(TECHNIQUES)
+
+
+@needs_data
+def test_validation_split_is_committed_and_reproducible():
+    ids = ptc.validation_ids()
+    all_ids = sorted(ptc.read_articles(PTC / "train-articles"))
+    assert len(all_ids) == 371 and len(ids) == 74
+    assert set(ids) <= set(all_ids)
+    assert ids == ptc.make_validation_ids(all_ids)
+
+
+def test_techniques_command_prints_catalogue():
+    out = subprocess.run([sys.executable, "-m", "saidwhat.cli", "techniques"],
+                         capture_output=True, text=True, check=True).stdout
+    for name in TECHNIQUES:
+        assert name in out
+
+
+def test_decode_spans_widens_to_words_and_merges():
+    class Tok:  # offsets of "foo bar baz": three tokens
+        pass
+    text = "foo barbaz qux"
+    enc = core.Encoded(text, np.array([[0, 3], [4, 7], [7, 10], [11, 14]]),
+                       np.array([1, 2, 3, 4]), [(0, 4)])
+    spans = core.decode_spans(enc, np.array([0.1, 0.9, 0.2, 0.8]), 0.5)
+    # "bar" is widened to the whole word "barbaz"; "qux" stands alone
+    assert [(s, e) for s, e, _ in spans] == [(4, 10), (11, 14)]
+    assert spans[0][2] == pytest.approx(0.9)
+
+
+def test_windows_cover_every_token():
+    class FakeTok:
+        def encode(self, text, add_special_tokens=False):
+            class E:
+                pass
+            e = E()
+            e.ids = list(range(1000, 1000 + 700))
+            e.offsets = [(i, i + 1) for i in range(700)]
+            return e
+    enc = core.encode(FakeTok(), "x" * 700, max_len=256, stride=192)
+    covered = set()
+    for a, b in enc.windows:
+        assert b - a <= 254
+        covered.update(range(a, b))
+    assert covered == set(range(700))
+    ids, mask = core.window_batch(enc, [0, len(enc.windows) - 1])
+    assert ids[0, 0] == core.CLS_ID and ids[0, 255] == core.SEP_ID
+    assert mask[1].sum() == enc.windows[-1][1] - enc.windows[-1][0] + 2
+
+
+def test_assign_labels_gives_repeated_span_its_second_technique():
+    probs = np.array([[0.1, 0.6, 0.3], [0.1, 0.6, 0.3], [0.7, 0.2, 0.1]])
+    labels = core.assign_labels([(0, 5), (0, 5), (6, 9)], probs, ["a", "b", "c"])
+    assert labels == ["b", "c", "a"]
+
+
+@needs_model
+def test_founding_example_marks_the_rhetoric():
+    from saidwhat.rhetoric.tagger import tag_techniques
+    text = EXAMPLE.read_text(encoding="utf-8")
+    spans = tag_techniques(text, min_score=0.0)
+    wanted = {"Name_Calling,Labeling", "Loaded_Language", "Doubt"}
+    for phrase in ("theatrical screams", "Russophobic hot air", "cinema"):
+        s = text.index(phrase)
+        e = s + len(phrase)
+        hits = [t for t in spans if t.start < e and t.end > s and t.technique in wanted]
+        assert hits, f"{phrase!r} not marked: {[(t.text, t.technique) for t in spans]}"
+    for t in spans:
+        assert text[t.start:t.end] == t.text and 0.0 <= t.score <= 1.0
+        assert t.technique in TECHNIQUES
+
+
+@needs_model
+def test_empty_and_tiny_texts():
+    from saidwhat.rhetoric.tagger import classify_spans, tag_techniques
+    assert tag_techniques("") == []
+    assert classify_spans("", []) == []
+    assert tag_techniques("   \n ") == []
+    labels = classify_spans("What a disgrace!", [(7, 15), (0, 16)])
+    assert len(labels) == 2 and all(l in TECHNIQUES for l in labels)
+
+
+@needs_model
+@needs_data
+def test_eval_ptc_writes_predictions(tmp_path):
+    ids = ptc.validation_ids()[:3]
+    (tmp_path / "ids.txt").write_text("\n".join(ids))
+    out = tmp_path / "pred"
+    r = subprocess.run([sys.executable, "-m", "saidwhat.cli", "eval", "ptc",
+                        "--articles", str(PTC / "train-articles"),
+                        "--si-labels", str(PTC / "train-task-si.labels"),
+                        "--tc-labels", str(PTC / "train-task-flc-tc.labels"),
+                        "--ids", str(tmp_path / "ids.txt"), "--predictions-out", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "SI" in r.stdout and "TC" in r.stdout
+    tc = [l.split("\t") for l in Path(f"{out}.tc").read_text().splitlines()]
+    gold = ptc.read_tc_labels(PTC / "train-task-flc-tc.labels")
+    assert len(tc) == sum(len(gold[i]) for i in ids)
+    assert all(len(l) == 4 and l[0] in ids and l[1] in TECHNIQUES for l in tc)
+    si = [l.split("\t") for l in Path(f"{out}.si").read_text().splitlines()]
+    assert all(len(l) == 3 and int(l[1]) < int(l[2]) for l in si)
