@@ -129,14 +129,20 @@ def _add_techniques(analysis: Analysis, options: Options) -> None:
     except ImportError:
         return
     spans = []
-    for block in analysis.blocks:
-        if block.kind != "report":
-            continue
-        for span in tagger.tag_techniques(analysis.text[block.start:block.end],
-                                          min_score=options.min_score):
-            span.start += block.start
-            span.end += block.start
-            spans.append(span)
+    unavailable = getattr(tagger, "TaggerUnavailable", ImportError)
+    try:
+        for block in analysis.blocks:
+            if block.kind != "report":
+                continue
+            for span in tagger.tag_techniques(analysis.text[block.start:block.end],
+                                              min_score=options.min_score):
+                span.start += block.start
+                span.end += block.start
+                spans.append(span)
+    except unavailable as exc:
+        # Statements stand without techniques: say why the list is empty, fail nothing.
+        analysis.meta["techniques"] = f"unavailable: {exc}"
+        return
     analysis.techniques = spans
     for st in analysis.statements:
         if st.content:
