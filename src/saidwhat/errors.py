@@ -21,6 +21,31 @@ MESSAGES = {
     "unreadable": "cannot read {path}: {reason}",
     "analysis_failed": "analysis failed: {reason}",
     "bad_jsonl": "line {line} is not a JSON object with a text or html field: {reason}",
+    # WARC files and URLs (read/warc.py, read/url.py)
+    "warc_damaged": "the WARC file is truncated or damaged at byte {offset} ({reason}); "
+                    "records before it were read",
+    "warc_not_article": "the WARC record for {url} is not an HTML or text page ({reason})",
+    "url_scheme": "only http:// and https:// URLs can be fetched, not {url}",
+    "url_unresolvable": "cannot resolve the host of {url}: {reason}",
+    "url_private": "refusing to fetch {url}: {host} resolves to {address}, a private, loopback, "
+                   "link-local or otherwise non-public address (use --allow-private to allow it)",
+    "fetch_failed": "fetching {url} failed: {reason}",
+    "fetch_timeout": "fetching {url} took longer than {timeout:g} s",
+    "fetch_too_large": "{url} is larger than the limit of {limit:,} bytes",
+    "fetch_redirects": "{url} redirects more than {limit} times",
+    "http_status": "fetching {url} gave HTTP status {status}",
+    "not_article": "{url} is not an HTML or text page (Content-Type {content_type})",
+    # The store (store/*, commands ingest/query/speakers/stats)
+    "store_missing": "no store at {path}: run 'saidwhat ingest' first, or pass --db",
+    "store_unreachable": "cannot open the store {url}: {reason}",
+    "store_schema": "the store {url} has schema version {found}; this saidwhat reads version "
+                    "{expected}: ingest into a new store",
+    "store_failed": "storing the analysis failed: {reason}",
+    "bad_date": "{value!r} is not a date: use YYYY-MM-DD",
+    "bad_metadata": "cannot read the metadata file {path}: {reason}",
+    "bad_option": "{option}: {reason}",
+    "parquet_needs_output": "Parquet output is binary: give --output FILE.parquet or redirect "
+                            "standard output to a file",
 }
 
 

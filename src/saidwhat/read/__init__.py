@@ -84,6 +84,14 @@ def iter_folder(folder: Path) -> Iterator[Path]:
             yield path
 
 
+def iter_warcs(folder: Path) -> Iterator[Path]:
+    from saidwhat.read.warc import is_warc
+
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and is_warc(path):
+            yield path
+
+
 def read_jsonl(lines: Iterable[str], *, source: str, max_chars: int = MAX_CHARS) -> Iterator[Item]:
     """One article per line: ``text`` or ``html``, optional url, outlet, published, title, id."""
     for number, line in enumerate(lines, 1):
@@ -116,16 +124,33 @@ def read_jsonl(lines: Iterable[str], *, source: str, max_chars: int = MAX_CHARS)
         yield doc
 
 
-def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS) -> Iterator[Item]:
-    """Files, folders (recursively: .txt/.html/...) and ``-`` for stdin (JSONL or one article)."""
+def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS,
+                allow_private: bool = False) -> Iterator[Item]:
+    """Files, folders (recursively: .txt/.html/... and .warc/.warc.gz), .jsonl, .warc and
+    .warc.gz files, http(s) URLs (fetched; non-public addresses refused unless
+    ``allow_private``) and ``-`` for stdin (JSONL or one article)."""
+    from saidwhat.read.url import fetch_url, is_url
+    from saidwhat.read.warc import is_warc, read_warc
+
     for raw in paths:
         if raw == "-":
             yield from read_stdin(max_chars=max_chars)
             continue
+        if is_url(raw):
+            try:
+                yield fetch_url(raw, allow_private=allow_private, max_chars=max_chars)
+            except SaidwhatError as exc:
+                yield ReadFailure(document_id(raw, b""), raw, exc)
+            continue
         path = Path(raw)
         if path.is_dir():
-            for child in iter_folder(path):
-                yield read_file(child, max_chars=max_chars)
+            for child in sorted(set(iter_folder(path)) | set(iter_warcs(path))):
+                if is_warc(child):
+                    yield from read_warc(child, max_chars=max_chars)
+                else:
+                    yield read_file(child, max_chars=max_chars)
+        elif is_warc(path) and path.is_file():
+            yield from read_warc(path, max_chars=max_chars)
         elif path.suffix.lower() == ".jsonl" and path.is_file():
             with path.open(encoding="utf-8", errors="replace") as lines:
                 yield from read_jsonl(lines, source=str(path), max_chars=max_chars)

@@ -1,0 +1,242 @@
+"""URLs -> Documents: fetched with a timeout and a size cap, never from a non-public address.
+
+``check_public_url`` resolves the host and refuses the URL when *any* of its addresses is
+private, loopback, link-local, multicast, reserved or unspecified (IPv4-mapped and 6to4/Teredo
+IPv6 addresses are judged by the IPv4 address inside). ``fetch_url`` then connects to one of
+the addresses it checked, not to whatever a second DNS lookup returns, so a host cannot pass
+the check and then resolve to 127.0.0.1 (DNS rebinding). Every redirect is checked the same
+way. The web server reuses both functions for user-submitted URLs.
+"""
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+import zlib
+from dataclasses import dataclass
+from typing import Optional
+from urllib.parse import urljoin, urlsplit
+
+from saidwhat.errors import SaidwhatError
+from saidwhat.model import Document
+
+DEFAULT_TIMEOUT = 20.0  # seconds for the whole fetch, redirects included
+DEFAULT_MAX_BYTES = 10_000_000  # an article page is rarely over 2 MB
+MAX_REDIRECTS = 5
+USER_AGENT = "saidwhat/0.1 (+https://pypi.org/project/saidwhat/)"
+_CHUNK = 65536
+
+
+def _is_public(ip: ipaddress._BaseAddress) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address):
+        for inner in (ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None):
+            if inner is not None and not _is_public(inner):
+                return False
+    return ip.is_global and not ip.is_multicast and not ip.is_unspecified
+
+
+def _split(url: str):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SaidwhatError("url_scheme", url=url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise SaidwhatError("fetch_failed", url=url, reason=exc) from None
+    return parts, parts.hostname, port
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def resolve(host: str, port: int, url: str) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError) as exc:
+        raise SaidwhatError("url_unresolvable", url=url, reason=_reason(exc)) from None
+    addresses = []
+    for info in infos:
+        address = info[4][0]
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise SaidwhatError("url_unresolvable", url=url, reason="no address")
+    return addresses
+
+
+def check_public_url(url: str, *, allow_private: bool = False) -> list[str]:
+    """The addresses ``url``'s host resolves to; ``SaidwhatError`` when the URL is not
+    http(s), does not resolve, or (unless ``allow_private``) any address is not public."""
+    _, host, port = _split(url)
+    addresses = resolve(host, port, url)
+    if not allow_private:
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            if not _is_public(ip):
+                raise SaidwhatError("url_private", url=url, host=host, address=address)
+    return addresses
+
+
+@dataclass
+class Response:
+    url: str  # after redirects
+    status: int
+    content_type: str
+    charset: Optional[str]
+    body: bytes
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to a checked address while sending the URL's host name."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT,
+          max_bytes: int = DEFAULT_MAX_BYTES) -> Response:
+    """GET ``url`` (following up to five redirects, each checked), the body capped at
+    ``max_bytes`` and the whole exchange at ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        parts, host, port = _split(current)
+        addresses = check_public_url(current, allow_private=allow_private)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise SaidwhatError("fetch_timeout", url=url, timeout=timeout)
+        cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+        conn = cls(host, port, addresses[0], timeout=min(left, timeout))
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        try:
+            conn.request("GET", path, headers={
+                "User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1",
+                "Accept-Encoding": "gzip, deflate", "Connection": "close"})
+            response = conn.getresponse()
+            if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
+                current = urljoin(current, response.getheader("Location"))
+                conn.close()
+                continue
+            body = _read_capped(response, url, max_bytes, deadline, timeout)
+            ctype = response.getheader("Content-Type") or ""
+            status = response.status
+        except SaidwhatError:
+            raise
+        except (socket.timeout, TimeoutError):
+            raise SaidwhatError("fetch_timeout", url=url, timeout=timeout) from None
+        except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
+            raise SaidwhatError("fetch_failed", url=url, reason=_reason(exc)) from None
+        finally:
+            conn.close()
+        body = _decode_content(body, response.getheader("Content-Encoding"), url, max_bytes)
+        media, _, params = ctype.partition(";")
+        charset = None
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "charset" and value:
+                charset = value.strip("\"' ").lower()
+        return Response(current, status, media.strip().lower(), charset, body)
+    raise SaidwhatError("fetch_redirects", url=url, limit=MAX_REDIRECTS)
+
+
+def _read_capped(response, url, max_bytes, deadline, timeout) -> bytes:
+    length = response.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise SaidwhatError("fetch_too_large", url=url, limit=max_bytes)
+    chunks, size = [], 0
+    while True:
+        if time.monotonic() > deadline:
+            raise SaidwhatError("fetch_timeout", url=url, timeout=timeout)
+        chunk = response.read(_CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise SaidwhatError("fetch_too_large", url=url, limit=max_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode_content(body: bytes, encoding: Optional[str], url: str, max_bytes: int) -> bytes:
+    encoding = (encoding or "").strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise SaidwhatError("fetch_failed", url=url, reason=f"unsupported encoding {encoding}")
+    wbits = 47 if encoding != "deflate" else 15  # 47: gzip or zlib header, auto-detected
+    try:
+        inflater = zlib.decompressobj(wbits)
+        data = inflater.decompress(body, max_bytes + 1)
+    except zlib.error as exc:
+        if encoding == "deflate":  # some servers send raw deflate
+            try:
+                data = zlib.decompressobj(-15).decompress(body, max_bytes + 1)
+            except zlib.error:
+                raise SaidwhatError("fetch_failed", url=url, reason=exc) from None
+        else:
+            raise SaidwhatError("fetch_failed", url=url, reason=exc) from None
+    if len(data) > max_bytes:  # a compression bomb stops here
+        raise SaidwhatError("fetch_too_large", url=url, limit=max_bytes)
+    return data
+
+
+def fetch_url(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT,
+              max_bytes: int = DEFAULT_MAX_BYTES, max_chars: Optional[int] = None) -> Document:
+    """Fetch one article page and read it into a Document (``SaidwhatError`` on any failure).
+
+    Outlet and date come from the page (trafilatura, then htmldate for the date) and, for the
+    outlet, from the host name when the page names no site."""
+    from saidwhat.read import ReadFailure, read_bytes
+    from saidwhat.read.text import MAX_CHARS
+
+    response = fetch(url, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes)
+    if not 200 <= response.status < 300:
+        raise SaidwhatError("http_status", url=url, status=response.status)
+    media = response.content_type
+    if media and not (media.startswith("text/") or "html" in media or "xml" in media):
+        raise SaidwhatError("not_article", url=url, content_type=media)
+    item = read_bytes(response.body, source=url, url=response.url,
+                      name=".html" if "html" in media else "", max_chars=max_chars or MAX_CHARS)
+    if isinstance(item, ReadFailure):
+        raise item.error
+    complete_metadata(item, html=response.body if item.format == "html" else None)
+    return item
+
+
+def complete_metadata(doc: Document, html: bytes | str | None = None) -> Document:
+    """Fill a missing outlet from the URL's host and a missing date from the page (htmldate)."""
+    if not doc.outlet and doc.url:
+        host = urlsplit(doc.url).hostname or ""
+        doc.outlet = host[4:] if host.startswith("www.") else (host or None)
+    if not doc.published and html:
+        try:
+            from htmldate import find_date
+
+            doc.published = find_date(html, url=doc.url, original_date=True,
+                                      extensive_search=False)
+        except Exception:  # htmldate is best effort: no date is better than no document
+            doc.published = None
+    return doc
+
+
+def is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))

@@ -1,0 +1,460 @@
+"""The store: analyses in SQLite (default, one file, WAL) or PostgreSQL, through SQLAlchemy Core.
+
+    from saidwhat.store import open_store
+    store = open_store("saidwhat.db")          # or "postgresql://user@host/db"
+    result = store.add(analysis)               # one transaction: all of it or nothing
+    store.statements(speaker="Konashenkov")    # pandas DataFrame
+
+Every ``add`` is one transaction holding the store's write lock (SQLite ``BEGIN IMMEDIATE``,
+PostgreSQL an advisory transaction lock), so a killed ingest leaves whole documents or none,
+and two writers never interleave. A document whose content hash is stored already is skipped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Optional
+from urllib.parse import urlsplit
+
+from sqlalchemy import create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from saidwhat.errors import SaidwhatError
+from saidwhat.model import Analysis
+from saidwhat.store import schema as S
+from saidwhat.store.identity import Candidate, Identity, SpeakerIndex
+
+DEFAULT_DB = "saidwhat.db"
+_PG_LOCK_KEY = 0x5A1D_3A7  # the advisory lock every writer takes
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with whitespace runs collapsed: the same article saved twice with
+    different line breaks is one document."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def database_url(db: Optional[str] = None) -> str:
+    """An SQLAlchemy URL from a path, ``sqlite:///…`` or ``postgresql://…`` (psycopg 3)."""
+    db = db or os.environ.get("SAIDWHAT_DB") or DEFAULT_DB
+    if re.match(r"^postgres(ql)?://", db):
+        return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", db)
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+def display_url(url: str) -> str:
+    """The URL without a password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def parse_day(value: Any) -> Optional[dt.date]:
+    """The date of an ISO date or date-time (or a few common spellings); None if none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text_value = str(value).strip()
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", text_value) or \
+        re.match(r"^(\d{4})/(\d{1,2})/(\d{1,2})", text_value)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    for fmt in ("%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y", "%Y%m%d"):
+        try:
+            return dt.datetime.strptime(text_value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def outlet_of(meta: dict) -> Optional[str]:
+    if meta.get("outlet"):
+        return str(meta["outlet"])[:200]
+    url = meta.get("url")
+    if url:
+        host = urlsplit(str(url)).hostname or ""
+        return (host[4:] if host.startswith("www.") else host) or None
+    return None
+
+
+@dataclass
+class AddResult:
+    status: str  # stored | skipped | failed
+    document_id: Optional[int] = None
+    statements: int = 0
+    new_speakers: int = 0
+    content_hash: Optional[str] = None
+
+
+class Store:
+    """One store. Safe to use from one thread; open one per process."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self.dialect = engine.dialect.name  # "sqlite" | "postgresql"
+        self._index: Optional[SpeakerIndex] = None
+        self._speakers_version: Optional[int] = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Store {display_url(self.url)}>"
+
+    def _write(self) -> Connection:
+        return self.engine.connect().execution_options(saidwhat_write=True)
+
+    def _lock(self, conn: Connection) -> None:
+        if self.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+
+    # -- writing ------------------------------------------------------------------------------
+    def has(self, content_hash_: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(S.documents.c.id).where(
+                S.documents.c.content_hash == content_hash_)).first() is not None
+
+    def known_hashes(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(S.documents.c.content_hash)).scalars())
+
+    def add(self, analysis: Analysis, *, content_hash_: Optional[str] = None) -> AddResult:
+        """Store one analysis in one transaction. An analysis with errors is recorded in the
+        ``errors`` table instead (status "failed"); one already stored is skipped."""
+        if analysis.errors or not analysis.text.strip():
+            error = analysis.errors[0] if analysis.errors else None
+            self.record_error(analysis.source, error.code if error else "empty",
+                              error.message if error else "the document is empty",
+                              doc_key=analysis.id)
+            return AddResult("failed")
+        digest = content_hash_ or content_hash(analysis.text)
+        try:
+            with self._write() as conn, conn.begin():
+                self._lock(conn)
+                if conn.execute(select(S.documents.c.id).where(
+                        S.documents.c.content_hash == digest)).first():
+                    return AddResult("skipped", content_hash=digest)
+                self._fresh_index(conn)
+                result = self._insert(conn, analysis, digest)
+                if result.new_speakers or result.statements:
+                    self._speakers_version = self._bump_version(conn)
+            return result
+        except BaseException:
+            self._index = None  # it may hold what was rolled back: reload on next use
+            self._speakers_version = None
+            raise
+
+    def add_many(self, analyses: Iterable[Analysis]) -> list[AddResult]:
+        return [self.add(a) for a in analyses]
+
+    def record_error(self, source: str, code: str, message: str, *,
+                     doc_key: Optional[str] = None) -> None:
+        """Remember why ``source`` could not be stored (replacing its earlier error)."""
+        with self._write() as conn, conn.begin():
+            self._lock(conn)
+            conn.execute(delete(S.errors).where(S.errors.c.source == source))
+            conn.execute(insert(S.errors).values(
+                source=source, doc_key=doc_key, code=code, message=message,
+                occurred_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+
+    def _insert(self, conn: Connection, analysis: Analysis, digest: str) -> AddResult:
+        meta = analysis.meta or {}
+        published = meta.get("published")
+        doc_id = conn.execute(insert(S.documents).values(
+            content_hash=digest, doc_key=str(analysis.id)[:200], source=analysis.source or "",
+            url=meta.get("url"), outlet=outlet_of(meta),
+            published=str(published)[:40] if published else None,
+            published_day=parse_day(published), title=meta.get("title"),
+            format=meta.get("format"), text=analysis.text,
+            n_statements=len(analysis.statements),
+            techniques_note=meta.get("techniques") if isinstance(meta.get("techniques"), str)
+            else None,
+            ingested_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        )).inserted_primary_key[0]
+
+        if analysis.blocks:
+            conn.execute(insert(S.blocks), [
+                dict(document_id=doc_id, start_char=b.start, end_char=b.end, kind=b.kind,
+                     label=b.label) for b in analysis.blocks])
+        if analysis.entities:
+            conn.execute(insert(S.entities), [
+                dict(document_id=doc_id, text=e.text, label=e.label, start_char=e.start,
+                     end_char=e.end) for e in analysis.entities])
+        if analysis.techniques:
+            conn.execute(insert(S.techniques), [
+                dict(document_id=doc_id, technique=t.technique, start_char=t.start,
+                     end_char=t.end, text=t.text, score=float(t.score))
+                for t in analysis.techniques])
+
+        speaker_ids, new_speakers = self._speakers(conn, analysis, doc_id)
+        rows = []
+        for position, st in enumerate(analysis.statements):
+            sp, mention, content = st.speaker, st.speaker.mention, st.content
+            rows.append(dict(
+                document_id=doc_id, position=position, speaker_id=speaker_ids.get(position),
+                speaker_name=sp.name or None, speaker_type=sp.type, speaker_title=sp.title,
+                speaker_role=sp.role, speaker_organization=sp.organization,
+                mention_text=mention.text if mention else None, mention_kind=sp.mention_kind,
+                mention_start=mention.start if mention else None,
+                mention_end=mention.end if mention else None,
+                cue_text=st.cue.text, cue_start=st.cue.start, cue_end=st.cue.end,
+                content_text=content.text if content else None,
+                content_start=content.start if content else None,
+                content_end=content.end if content else None,
+                kind=st.kind, act=st.act, stance=st.stance, confidence=float(st.confidence),
+                techniques=", ".join(st.techniques) if st.techniques else None))
+        ids: dict[int, int] = {}
+        if rows:
+            conn.execute(insert(S.statements), rows)
+            ids = dict(conn.execute(select(S.statements.c.position, S.statements.c.id).where(
+                S.statements.c.document_id == doc_id)).all())
+            tech_rows = [dict(statement_id=ids[i], technique=t)
+                         for i, st in enumerate(analysis.statements) for t in set(st.techniques)]
+            if tech_rows:
+                conn.execute(insert(S.statement_techniques), tech_rows)
+        if analysis.figures:
+            conn.execute(insert(S.figures), [
+                dict(document_id=doc_id, text=f.text, value=float(f.value), unit=f.unit,
+                     start_char=f.start, end_char=f.end,
+                     statement_id=ids.get(f.statement) if f.statement is not None else None)
+                for f in analysis.figures])
+        conn.execute(delete(S.errors).where(S.errors.c.source == (analysis.source or "")))
+        return AddResult("stored", doc_id, len(rows), new_speakers, digest)
+
+    # -- speakers -----------------------------------------------------------------------------
+    def _speakers(self, conn: Connection, analysis: Analysis,
+                  doc_id: int) -> tuple[dict[int, int], int]:
+        """Statement position -> speakers.id, resolving each article-level speaker once."""
+        groups: dict[tuple, list[int]] = {}
+        for position, st in enumerate(analysis.statements):
+            sp = st.speaker
+            key = (sp.type, sp.id or sp.name, sp.name, sp.title, sp.role, sp.organization)
+            groups.setdefault(key, []).append(position)
+        result: dict[int, int] = {}
+        touched: dict[int, tuple[Identity, set[str]]] = {}
+        new = 0
+        for (type_, _, name, title, role, org), positions in groups.items():
+            candidate = Candidate(type_, name, title, role, org)
+            identity, created = self._index.resolve(candidate, statements=len(positions),
+                                                    document=(self.url, doc_id))
+            if identity is None:
+                continue
+            if created:
+                identity.id = conn.execute(insert(S.speakers).values(
+                    **self._speaker_row(identity))).inserted_primary_key[0]
+                new += 1
+            touched.setdefault(id(identity), (identity, set()))[1].add(name.strip())
+            for position in positions:
+                result[position] = identity.id
+        for identity, aliases in touched.values():
+            conn.execute(update(S.speakers).where(S.speakers.c.id == identity.id).values(
+                **self._speaker_row(identity)))
+            for alias in aliases:
+                n = identity.aliases[alias]
+                if alias in identity.stored_aliases:
+                    conn.execute(update(S.speaker_aliases).where(
+                        (S.speaker_aliases.c.speaker_id == identity.id)
+                        & (S.speaker_aliases.c.alias == alias)).values(n_statements=n))
+                else:
+                    conn.execute(insert(S.speaker_aliases).values(
+                        speaker_id=identity.id, alias=alias, n_statements=n))
+                    identity.stored_aliases.add(alias)
+        return result, new
+
+    @staticmethod
+    def _speaker_row(identity: Identity) -> dict:
+        return dict(name=identity.name, type=identity.type, key=identity.key,
+                    given=identity.given, surname=identity.surname, suffix=identity.suffix,
+                    title=identity.title, role=identity.role,
+                    organization=identity.organization,
+                    organizations="; ".join(identity.organizations) or None,
+                    n_statements=identity.n_statements, n_documents=identity.n_documents)
+
+    def _version(self, conn: Connection) -> int:
+        value = conn.execute(select(S.store_meta.c.value).where(
+            S.store_meta.c.key == "speakers_version")).scalar()
+        return int(value or 0)
+
+    def _bump_version(self, conn: Connection) -> int:
+        version = self._version(conn) + 1
+        conn.execute(update(S.store_meta).where(S.store_meta.c.key == "speakers_version")
+                     .values(value=str(version)))
+        return version
+
+    def _fresh_index(self, conn: Connection) -> None:
+        """Reload the speaker index when another writer (or a rollback) changed speakers."""
+        version = self._version(conn)
+        if self._index is not None and version == self._speakers_version:
+            return
+        self._index = self._load_index(conn)
+        self._speakers_version = version
+
+    @staticmethod
+    def _load_index(conn: Connection) -> SpeakerIndex:
+        identities: dict[int, Identity] = {}
+        for row in conn.execute(select(S.speakers)).mappings():
+            identities[row["id"]] = Identity(
+                type=row["type"], name=row["name"], surname=row["surname"] or "",
+                given=row["given"], suffix=row["suffix"], title=row["title"], role=row["role"],
+                organization=row["organization"],
+                organizations=[o for o in (row["organizations"] or "").split("; ") if o],
+                n_statements=row["n_statements"], n_documents=row["n_documents"], id=row["id"])
+        for speaker_id, alias, n in conn.execute(select(
+                S.speaker_aliases.c.speaker_id, S.speaker_aliases.c.alias,
+                S.speaker_aliases.c.n_statements)):
+            identity = identities.get(speaker_id)
+            if identity is not None:
+                identity.aliases[alias] = n
+                identity.stored_aliases.add(alias)
+        return SpeakerIndex(sorted(identities.values(), key=lambda i: i.id))
+
+    def speaker_index(self) -> SpeakerIndex:
+        """The identities as stored (a fresh copy, for inspection)."""
+        with self.engine.connect() as conn:
+            return self._load_index(conn)
+
+    # -- reading ------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar()
+                    for t in S.metadata.sorted_tables if t.name != "saidwhat_meta"}
+
+    def sql(self, query: str, **params):
+        """Any read-only SQL as a DataFrame (``:name`` parameters)."""
+        from saidwhat.store.queries import frame
+
+        with self.engine.connect() as conn:
+            return frame(conn.execute(text(query), params))
+
+    def statements(self, **filters):
+        """Statements as a DataFrame; see ``saidwhat.store.queries.statements``."""
+        from saidwhat.store import queries
+
+        return queries.statements(self, **filters)
+
+    def speakers(self, **options):
+        from saidwhat.store import queries
+
+        return queries.speakers(self, **options)
+
+    def stats(self, **options):
+        from saidwhat.store import queries
+
+        return queries.stats(self, **options)
+
+    def documents(self, **options):
+        from saidwhat.store import queries
+
+        return queries.documents(self, **options)
+
+    def errors(self):
+        from saidwhat.store import queries
+
+        return queries.errors(self)
+
+    def summary(self) -> dict[str, Any]:
+        from saidwhat.store import queries
+
+        return queries.summary(self)
+
+
+# -- opening ----------------------------------------------------------------------------------
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        # Writers take the lock up front, so two never deadlock upgrading a read lock.
+        immediate = conn.get_execution_options().get("saidwhat_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def open_store(db: Optional[str] = None, *, create: bool = True) -> Store:
+    """Open (and, with ``create``, make) the store at a path or URL.
+
+    ``db`` is a file path (SQLite), ``sqlite:///path``, or ``postgresql://user:pw@host/db``;
+    None means ``$SAIDWHAT_DB`` or ``saidwhat.db``. Raises ``SaidwhatError`` when the store
+    cannot be opened, or does not exist and ``create`` is False."""
+    url = database_url(db)
+    is_sqlite = url.startswith("sqlite")
+    if is_sqlite and not create:
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:" and not Path(path).exists():
+            raise SaidwhatError("store_missing", path=path)
+    try:
+        if is_sqlite:
+            engine = _sqlite_engine(url)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        store = Store(engine, url)
+        _prepare(store, create=create)
+    except SaidwhatError:
+        raise
+    except (SQLAlchemyError, OSError, ImportError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise SaidwhatError("store_unreachable", url=display_url(url),
+                            reason=str(reason).strip().splitlines()[0] if str(reason).strip()
+                            else type(exc).__name__) from None
+    return store
+
+
+def _prepare(store: Store, *, create: bool) -> None:
+    engine = store.engine
+    with store._write() as conn, conn.begin():
+        store._lock(conn)
+        exists = engine.dialect.has_table(conn, "saidwhat_meta")
+        if exists:
+            version = conn.execute(select(S.store_meta.c.value).where(
+                S.store_meta.c.key == "schema_version")).scalar()
+            if version != S.SCHEMA_VERSION:
+                raise SaidwhatError("store_schema", url=display_url(store.url), found=version,
+                                    expected=S.SCHEMA_VERSION)
+            return
+        if not create:
+            raise SaidwhatError("store_missing", path=display_url(store.url))
+        S.metadata.create_all(conn)
+        if store.dialect == "sqlite":
+            for ddl in S.SQLITE_FTS:
+                conn.exec_driver_sql(ddl)
+            conn.exec_driver_sql(S.QUOTES_VIEW.replace("CREATE VIEW", "CREATE VIEW IF NOT EXISTS"))
+        elif store.dialect == "postgresql":
+            for ddl in S.POSTGRES_FTS:
+                conn.exec_driver_sql(ddl)
+            conn.exec_driver_sql(S.QUOTES_VIEW.replace("CREATE VIEW", "CREATE OR REPLACE VIEW"))
+        conn.execute(insert(S.store_meta), [
+            {"key": "schema_version", "value": S.SCHEMA_VERSION},
+            {"key": "speakers_version", "value": "0"},
+            {"key": "created_at", "value": dt.datetime.now(dt.timezone.utc).isoformat()}])

@@ -1,0 +1,344 @@
+"""Speakers across the corpus: which article-level speakers are the same person or organisation.
+
+This module is the whole rule; the store only persists what it decides.
+
+Each article already resolves its own mentions ("Konashenkov", "he", "the general") to one
+speaker with a name, title, role and organisation (attribute/speakers.py). Across articles:
+
+People (type PERSON)
+    A name is parsed into given names, surname and suffix after dropping titles and honorifics
+    ("Major General Igor Konashenkov" -> given ``igor``, surname ``konashenkov``), possessives,
+    punctuation and accents. A speaker joins an existing identity when
+
+    1. the surnames are equal, and so are the suffixes (``Donald Trump Jr.`` is not
+       ``Donald Trump``);
+    2. the first given names agree: equal, or one is missing (a bare surname), or one is an
+       initial of the other (``I. Konashenkov``), or one is a known short form of the other
+       (``Bill``/``William``);
+    3. the organisations agree: one is missing, or the words of one contain the words of the
+       other (``Defense Ministry`` / ``Russian Defense Ministry``) after normalising spelling
+       (``defence``/``defense``) and party names (``GOP``/``Republican``).
+
+    When several identities qualify, an exact given-name match beats an initial or a missing
+    given name, and then the most quoted identity wins (a bare "Trump" goes to the Trump the
+    corpus quotes most); ties go to the oldest. When a bare surname identity is joined by a
+    full name, it takes the full name (and with it that first name: a later "Dmitry
+    Konashenkov" no longer fits it). Different first names, or conflicting organisations,
+    always make a new identity.
+
+Organisations (type ORG)
+    The same after normalisation: case, accents, a leading "the", punctuation, spelling
+    variants. ("The Kremlin" = "Kremlin"; "Russian Defense Ministry" is not "Defense
+    Ministry": which country's would be a guess.)
+
+Everything else (GROUP descriptions such as "officials" or "a source", UNKNOWN speakers) is
+no identity: those statements keep their own wording and no speaker id.
+
+The rule is order-dependent only for bare surnames and organisations seen before a full name;
+ingest feeds articles in input order, so the same inputs give the same identities.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+try:
+    from saidwhat.attribute.lexicon import TITLES as _LEXICON_TITLES
+except ImportError:  # pragma: no cover - the lexicon ships with saidwhat
+    _LEXICON_TITLES = []
+
+IDENTITY_TYPES = ("PERSON", "ORG")
+
+_EXTRA_TITLES = [
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "capt",
+    "sgt", "adm", "maj", "cmdr", "rev", "hon", "the honorable", "honorable", "president-elect",
+    "former", "then", "acting", "deputy", "secretary of state", "secretary", "minister",
+    "foreign minister", "defense minister", "defence minister", "chancellor", "premier",
+    "speaker", "house speaker", "senate majority leader", "majority leader", "minority leader",
+    "attorney general", "lieutenant governor", "lt. gov", "congressman", "congresswoman",
+    "sheikh", "imam", "rabbi", "father", "u.s", "us",
+]
+TITLE_WORDS = sorted({re.sub(r"\.", "", t.lower()).strip() for t in _LEXICON_TITLES}
+                     | set(_EXTRA_TITLES), key=lambda t: -len(t.split()))
+SUFFIXES = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii", "iii": "iii",
+            "iv": "iv", "2nd": "ii", "3rd": "iii"}
+NICKNAMES = {
+    "bill": "william", "will": "william", "billy": "william", "bob": "robert", "rob": "robert",
+    "bobby": "robert", "mike": "michael", "jim": "james", "jimmy": "james", "joe": "joseph",
+    "tom": "thomas", "dick": "richard", "rick": "richard", "chris": "christopher",
+    "tony": "anthony", "dan": "daniel", "danny": "daniel", "ted": "edward", "ed": "edward",
+    "liz": "elizabeth", "beth": "elizabeth", "kate": "katherine", "kathy": "katherine",
+    "nick": "nicholas", "pete": "peter", "steve": "steven", "stephen": "steven",
+    "sam": "samuel", "ben": "benjamin", "alex": "alexander", "andy": "andrew",
+    "matt": "matthew", "dave": "david", "jeff": "jeffrey", "geoff": "jeffrey", "greg": "gregory",
+    "jon": "jonathan", "larry": "lawrence", "chuck": "charles", "charlie": "charles",
+    "hank": "henry", "harry": "henry", "jack": "john", "johnny": "john", "ron": "ronald",
+    "newt": "newton", "mitt": "willard", "vlad": "vladimir", "sasha": "alexander",
+}
+_ORG_SYNONYMS = {
+    "defence": "defense", "gop": "republican", "republicans": "republican",
+    "democratic": "democrat", "democrats": "democrat", "dnc": "democrat", "rnc": "republican",
+    "organisation": "organization", "centre": "center", "labour": "labor", "u.s": "us",
+    "usa": "us", "american": "us", "america": "us", "russian": "russia", "russia's": "russia",
+    "british": "uk", "britain": "uk", "syrian": "syria",
+}
+_ORG_STOP = {"the", "of", "for", "and", "a", "an", "s", "'s", "in", "on", "at", "to"}
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, typographic apostrophes made plain."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+@dataclass(frozen=True)
+class NameParts:
+    given: tuple[str, ...]
+    surname: str
+    suffix: Optional[str] = None
+
+    @property
+    def first(self) -> Optional[str]:
+        return self.given[0] if self.given else None
+
+
+def parse_name(name: str) -> Optional[NameParts]:
+    """Given names, surname and suffix of a person's name; None when nothing is left."""
+    text = fold(name)
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[^\w\s.'-]", " ", text)
+    text = re.sub(r"\.(?=\S)", ". ", text)  # "J.R.R." -> "j. r. r."
+    words = [w.strip(".'-") for w in text.split()]
+    words = [w for w in words if w]
+    changed = True
+    while changed and len(words) > 1:  # leading titles, longest first, as often as they come
+        changed = False
+        for title in TITLE_WORDS:
+            n = len(title.split())
+            if len(words) > n and " ".join(words[:n]) == title:
+                words = words[n:]
+                changed = True
+                break
+    suffix = None
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        suffix = SUFFIXES[words.pop()]
+    if not words:
+        return None
+    return NameParts(tuple(words[:-1]), words[-1], suffix)
+
+
+def given_match(a: Optional[str], b: Optional[str]) -> Optional[int]:
+    """How well two first given names agree: 2 equal (or short forms of one name), 1 one is
+    missing or an initial of the other, None they differ."""
+    if not a or not b:
+        return 1
+    if a == b or NICKNAMES.get(a, a) == NICKNAMES.get(b, b):
+        return 2
+    if (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
+        return 1
+    return None
+
+
+def org_words(org: Optional[str]) -> frozenset[str]:
+    if not org:
+        return frozenset()
+    words = re.findall(r"[\w.']+", fold(org))
+    words = [_ORG_SYNONYMS.get(w.strip(".'"), w.strip(".'")) for w in words]
+    return frozenset(w for w in words if w and w not in _ORG_STOP)
+
+
+def orgs_agree(a: Iterable[frozenset[str]], b: frozenset[str]) -> bool:
+    """True unless both sides name organisations and none of ``a`` fits ``b``."""
+    a = [w for w in a if w]
+    if not a or not b:
+        return True
+    return any(x <= b or b <= x for x in a)
+
+
+def org_key(name: str) -> str:
+    text = fold(name)
+    text = re.sub(r"^the\s+", "", text.strip())
+    text = re.sub(r"'s\b", "", text)
+    words = [_ORG_SYNONYMS.get(w, w) if w in ("defence", "organisation", "centre", "labour")
+             else w for w in re.findall(r"\w+", text)]
+    return " ".join(words)
+
+
+@dataclass
+class Identity:
+    """One person or organisation of the corpus (a row of the ``speakers`` table)."""
+    type: str
+    name: str
+    surname: str  # PERSON: normalised surname; ORG: org_key
+    given: Optional[str] = None
+    suffix: Optional[str] = None
+    title: Optional[str] = None
+    role: Optional[str] = None
+    organization: Optional[str] = None
+    organizations: list[str] = field(default_factory=list)
+    n_statements: int = 0
+    n_documents: int = 0
+    id: Optional[int] = None
+    aliases: dict[str, int] = field(default_factory=dict)  # name as written -> statements
+    # bookkeeping for the store: aliases already saved, and the last document counted
+    stored_aliases: set[str] = field(default_factory=set, repr=False, compare=False)
+    last_document: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        if self.type == "ORG":
+            return f"org:{self.surname}"
+        return ":".join(filter(None, ["person", self.surname, self.suffix, self.given]))
+
+    def org_word_sets(self) -> list[frozenset[str]]:
+        return [org_words(o) for o in self.organizations]
+
+
+@dataclass
+class Candidate:
+    """An article-level speaker, as far as the corpus rule looks at it."""
+    type: str
+    name: str
+    title: Optional[str] = None
+    role: Optional[str] = None
+    organization: Optional[str] = None
+
+    @classmethod
+    def of(cls, speaker) -> "Candidate":
+        return cls(speaker.type, speaker.name, speaker.title, speaker.role, speaker.organization)
+
+
+def eligible(candidate: Candidate) -> bool:
+    return candidate.type in IDENTITY_TYPES and bool(candidate.name and candidate.name.strip())
+
+
+def same_person(identity: Identity, candidate: Candidate) -> bool:
+    """Would ``candidate`` join ``identity``? (The two-sided rule, without the tie-breaks.)"""
+    return _person_score(identity, candidate, parse_name(candidate.name)) is not None
+
+
+def _person_score(identity: Identity, candidate: Candidate,
+                  parts: Optional[NameParts]) -> Optional[int]:
+    if identity.type != "PERSON" or parts is None:
+        return None
+    if identity.surname != parts.surname or identity.suffix != parts.suffix:
+        return None
+    score = given_match(identity.given, parts.first)
+    if score is None:
+        return None
+    if not orgs_agree(identity.org_word_sets(), org_words(candidate.organization)):
+        return None
+    return score
+
+
+class SpeakerIndex:
+    """The identities known so far, indexed for matching. ``resolve`` finds or creates the
+    identity of an article-level speaker and records what it learnt (name, title, aliases)."""
+
+    def __init__(self, identities: Iterable[Identity] = ()) -> None:
+        self.by_surname: dict[tuple[str, str], list[Identity]] = {}
+        for identity in identities:
+            self._index(identity)
+
+    def _index(self, identity: Identity) -> None:
+        self.by_surname.setdefault((identity.type, identity.surname), []).append(identity)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_surname.values())
+
+    def __iter__(self):
+        for group in self.by_surname.values():
+            yield from group
+
+    def match(self, candidate: Candidate) -> Optional[Identity]:
+        """The existing identity ``candidate`` belongs to, or None."""
+        if not eligible(candidate):
+            return None
+        if candidate.type == "ORG":
+            group = self.by_surname.get(("ORG", org_key(candidate.name)), [])
+            return group[0] if group else None
+        parts = parse_name(candidate.name)
+        if parts is None:
+            return None
+        best, best_rank = None, None
+        for identity in self.by_surname.get(("PERSON", parts.surname), []):
+            score = _person_score(identity, candidate, parts)
+            if score is None:
+                continue
+            rank = (score, identity.n_statements, -(identity.id or 0))
+            if best_rank is None or rank > best_rank:
+                best, best_rank = identity, rank
+        return best
+
+    def resolve(self, candidate: Candidate, *, statements: int = 1,
+                document: object = None) -> tuple[Optional[Identity], bool]:
+        """(identity, created): the identity of ``candidate`` after counting ``statements``
+        more for it (and one more document, unless ``document`` was the last one counted);
+        (None, False) for speakers that get no identity."""
+        if not eligible(candidate):
+            return None, False
+        identity = self.match(candidate)
+        created = identity is None
+        if created:
+            identity = self._new(candidate)
+            if identity is None:
+                return None, False
+            self._index(identity)
+        self._learn(identity, candidate, statements)
+        if document is None or identity.last_document != document:
+            identity.n_documents += 1
+            identity.last_document = document
+        return identity, created
+
+    def _new(self, candidate: Candidate) -> Optional[Identity]:
+        name = candidate.name.strip()
+        if candidate.type == "ORG":
+            return Identity("ORG", re.sub(r"^[Tt]he\s+", "", name), org_key(name))
+        parts = parse_name(name)
+        if parts is None:
+            return None
+        return Identity("PERSON", _display_name(name), parts.surname, parts.first, parts.suffix)
+
+    def _learn(self, identity: Identity, candidate: Candidate, statements: int) -> None:
+        name = candidate.name.strip()
+        identity.aliases[name] = identity.aliases.get(name, 0) + statements
+        identity.n_statements += statements
+        if identity.type == "PERSON":
+            parts = parse_name(name)
+            if parts and parts.first and (not identity.given or
+                                          (len(identity.given) == 1 and len(parts.first) > 1)):
+                identity.given = parts.first  # a bare surname or initial learns the first name
+            display = _display_name(name)
+            if _fuller(display, identity.name):
+                identity.name = display
+        for attr in ("title", "role"):
+            value = getattr(candidate, attr)
+            if value:
+                setattr(identity, attr, value)
+        if candidate.organization:
+            identity.organization = candidate.organization
+            if candidate.organization not in identity.organizations:
+                identity.organizations.append(candidate.organization)
+
+
+def _display_name(name: str) -> str:
+    """The name without leading titles, keeping the article's capitalisation."""
+    words = re.sub(r"[’']s$", "", name.strip()).split()
+    while len(words) > 1:
+        for title in TITLE_WORDS:
+            n = len(title.split())
+            if len(words) > n and fold(" ".join(words[:n])).replace(".", "") == title:
+                words = words[n:]
+                break
+        else:
+            break
+    return " ".join(words).strip(" ,")
+
+
+def _fuller(new: str, old: str) -> bool:
+    """Is ``new`` a fuller form of the name than ``old`` (more words; no initials)?"""
+    def words(n: str) -> list[str]:
+        return [w for w in n.split() if len(w.strip(".")) > 1]
+    return (len(words(new)), len(new)) > (len(words(old)), len(old)) and len(new.split()) <= 5

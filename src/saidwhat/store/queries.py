@@ -1,0 +1,374 @@
+"""Queries over the store, returning pandas DataFrames (the CLI prints these same frames).
+
+    store.statements(speaker="Konashenkov", act="denial", outlet="breitbart",
+                     since="2016-09-01", until="2016-09-30", text="emails", limit=50)
+    store.speakers(limit=20)                 # most quoted, with acts and techniques
+    store.stats(by="outlet", of="acts")      # counts per outlet (or "week", "outlet-week")
+
+Every filter takes one value or a list of values (any of them matches). Names match any
+speaker whose name or alias contains the text, case-insensitively ("Konashenkov" finds
+"Major General Igor Konashenkov"); ``speaker_id`` picks exact identities.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Iterable, Optional, Sequence, Union
+
+import pandas as pd
+from sqlalchemy import and_, column, exists, func, or_, select, table, text
+
+from saidwhat.errors import SaidwhatError
+from saidwhat.model import ACTS, STANCES, STATEMENT_KINDS
+from saidwhat.store import schema as S
+
+Many = Union[None, str, int, Sequence[Any]]
+
+STATEMENT_COLUMNS = ["statement_id", "published", "outlet", "speaker", "speaker_id",
+                     "speaker_type", "kind", "act", "stance", "content", "cue", "techniques",
+                     "confidence", "title", "url", "source", "document_id"]
+
+
+def frame(result) -> pd.DataFrame:
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _many(value: Many) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (str, int, dt.date)):
+        return [value]
+    return [v for v in value if v is not None and v != ""]
+
+
+def _day(value, option: str) -> Optional[dt.date]:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*", str(value))
+    if m:
+        try:
+            day = dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
+            if m[3] is None and option == "until":  # "2016-09" as an end: the month's last day
+                nxt = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+                day = nxt - dt.timedelta(days=1)
+            return day
+        except ValueError:
+            pass
+    raise SaidwhatError("bad_date", value=str(value))
+
+
+def _check(values: list, allowed: Iterable[str], option: str) -> list[str]:
+    allowed = list(allowed)
+    out = []
+    for v in values:
+        v = str(v).lower()
+        if v not in allowed:
+            raise SaidwhatError("bad_option", option=option,
+                                reason=f"{v!r} is not one of {', '.join(allowed)}")
+        out.append(v)
+    return out
+
+
+def fts5_query(query: str) -> str:
+    """A user's search words as a safe FTS5 query: words and "quoted phrases" must all occur;
+    OR between two terms means either; a leading - excludes a term (as in a web search)."""
+    out = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', query):
+        if word == "OR" and out and out[-1] not in ("OR",):
+            out.append("OR")
+            continue
+        term = phrase if phrase else word
+        negate = not phrase and term.startswith("-") and len(term) > 1
+        term = term[1:] if negate else term
+        tokens = re.findall(r"\w+", term)
+        if not tokens:
+            continue
+        quoted = '"' + " ".join(tokens) + '"'
+        out.append(("NOT " if negate else "") + quoted)
+    while out and out[-1] == "OR":
+        out.pop()
+    # FTS5 has no unary NOT: "a NOT b" works, a leading NOT does not.
+    while out and out[0].startswith("NOT "):
+        out.append(out.pop(0))
+        if all(t.startswith("NOT ") or t == "OR" for t in out):
+            return ""
+    return " ".join(out)
+
+
+def _speaker_match(store, names: list[str]):
+    """Statements whose speaker (identity name or alias, or the article's wording) contains
+    any of ``names``."""
+    conds = []
+    for name in names:
+        pattern = f"%{str(name).lower()}%"
+        alias_ids = select(S.speaker_aliases.c.speaker_id).where(
+            func.lower(S.speaker_aliases.c.alias).like(pattern))
+        name_ids = select(S.speakers.c.id).where(func.lower(S.speakers.c.name).like(pattern))
+        conds.append(or_(S.statements.c.speaker_id.in_(alias_ids),
+                         S.statements.c.speaker_id.in_(name_ids),
+                         func.lower(S.statements.c.speaker_name).like(pattern)))
+    return or_(*conds)
+
+
+def _filters(store, *, speaker: Many = None, speaker_id: Many = None, act: Many = None,
+             stance: Many = None, kind: Many = None, technique: Many = None,
+             outlet: Many = None, since=None, until=None, text_query: Optional[str] = None,
+             document_id: Many = None, speaker_type: Many = None) -> list:
+    st, doc = S.statements, S.documents
+    where = []
+    if _many(speaker):
+        where.append(_speaker_match(store, [str(s) for s in _many(speaker)]))
+    if _many(speaker_id):
+        where.append(st.c.speaker_id.in_([int(i) for i in _many(speaker_id)]))
+    if _many(speaker_type):
+        where.append(st.c.speaker_type.in_([str(t).upper() for t in _many(speaker_type)]))
+    if _many(act):
+        where.append(st.c.act.in_(_check(_many(act), ACTS, "--act")))
+    if _many(stance):
+        where.append(st.c.stance.in_(_check(_many(stance), STANCES, "--stance")))
+    if _many(kind):
+        where.append(st.c.kind.in_(_check(_many(kind), STATEMENT_KINDS, "--kind")))
+    if _many(technique):
+        names = [str(t).lower() for t in _many(technique)]
+        where.append(exists().where(and_(S.statement_techniques.c.statement_id == st.c.id,
+                                         func.lower(S.statement_techniques.c.technique)
+                                         .in_(names))))
+    if _many(outlet):
+        where.append(func.lower(doc.c.outlet).in_([str(o).lower() for o in _many(outlet)]))
+    start, end = _day(since, "since"), _day(until, "until")
+    if start:
+        where.append(doc.c.published_day >= start)
+    if end:
+        where.append(doc.c.published_day <= end)
+    if _many(document_id):
+        where.append(st.c.document_id.in_([int(i) for i in _many(document_id)]))
+    if text_query and text_query.strip():
+        if store.dialect == "sqlite":
+            q = fts5_query(text_query)
+            if not q:
+                raise SaidwhatError("bad_option", option="--text",
+                                    reason="give at least one word to search for")
+            fts = table("statements_fts", column("rowid"))
+            where.append(st.c.id.in_(select(fts.c.rowid).where(
+                text("statements_fts MATCH :fts_q").bindparams(fts_q=q))))
+        else:
+            where.append(text("statements.content_tsv @@ websearch_to_tsquery('english', "
+                              ":fts_q)").bindparams(fts_q=text_query))
+    return where
+
+
+def statements(store, *, speaker: Many = None, speaker_id: Many = None, act: Many = None,
+               stance: Many = None, kind: Many = None, technique: Many = None,
+               outlet: Many = None, since=None, until=None, text: Optional[str] = None,
+               document_id: Many = None, speaker_type: Many = None,
+               limit: Optional[int] = None, offset: int = 0) -> pd.DataFrame:
+    """Statements matching every given filter, newest article first, then in text order.
+
+    Columns: statement_id, published (date), outlet, speaker (the corpus identity's name, or
+    the article's wording for unnamed speakers), speaker_id, speaker_type, kind, act, stance,
+    content, cue, techniques (comma-separated), confidence, title, url, source, document_id.
+    """
+    st, doc, sp = S.statements, S.documents, S.speakers
+    query = (select(st.c.id.label("statement_id"), doc.c.published_day.label("published"),
+                    doc.c.outlet, func.coalesce(sp.c.name, st.c.speaker_name).label("speaker"),
+                    st.c.speaker_id, st.c.speaker_type, st.c.kind, st.c.act, st.c.stance,
+                    st.c.content_text.label("content"), st.c.cue_text.label("cue"),
+                    st.c.techniques, st.c.confidence, doc.c.title, doc.c.url, doc.c.source,
+                    st.c.document_id)
+             .select_from(st.join(doc, doc.c.id == st.c.document_id)
+                          .outerjoin(sp, sp.c.id == st.c.speaker_id))
+             .where(*_filters(store, speaker=speaker, speaker_id=speaker_id, act=act,
+                              stance=stance, kind=kind, technique=technique, outlet=outlet,
+                              since=since, until=until, text_query=text,
+                              document_id=document_id, speaker_type=speaker_type))
+             .order_by(doc.c.published_day.desc().nulls_last(), st.c.document_id,
+                       st.c.position))
+    if limit:
+        query = query.limit(int(limit))
+    if offset:
+        query = query.offset(int(offset))
+    with store.engine.connect() as conn:
+        df = frame(conn.execute(query))
+    return df.reindex(columns=STATEMENT_COLUMNS)
+
+
+def _summary(counts: dict[str, int], top: int = 4) -> str:
+    items = sorted(((n, k) for k, n in counts.items() if n), key=lambda x: (-x[0], x[1]))
+    return ", ".join(f"{k} {n}" for n, k in items[:top])
+
+
+def speakers(store, *, limit: Optional[int] = 20, name: Many = None, type: Many = None,
+             outlet: Many = None, since=None, until=None, act: Many = None,
+             technique: Many = None, min_statements: int = 1) -> pd.DataFrame:
+    """The most quoted speakers (corpus identities), with a breakdown of their statements.
+
+    Columns: speaker_id, name, type, title, organization, statements, documents, outlets,
+    acts (the commonest, as "assertion 12, denial 3"), techniques (likewise), aliases, and one
+    ``act_<act>`` count column per speech act. ``type`` is PERSON or ORG."""
+    st, doc, sp = S.statements, S.documents, S.speakers
+    where = _filters(store, outlet=outlet, since=since, until=until, act=act,
+                     technique=technique)
+    if _many(name):
+        conds = [func.lower(sp.c.name).like(f"%{str(n).lower()}%") for n in _many(name)]
+        conds += [sp.c.id.in_(select(S.speaker_aliases.c.speaker_id).where(
+            func.lower(S.speaker_aliases.c.alias).like(f"%{str(n).lower()}%")))
+            for n in _many(name)]
+        where.append(or_(*conds))
+    if _many(type):
+        where.append(sp.c.type.in_([str(t).upper() for t in _many(type)]))
+    n_statements = func.count(st.c.id).label("statements")
+    base = st.join(doc, doc.c.id == st.c.document_id).join(sp, sp.c.id == st.c.speaker_id)
+    query = (select(sp.c.id.label("speaker_id"), sp.c.name, sp.c.type, sp.c.title,
+                    sp.c.organization, n_statements,
+                    func.count(func.distinct(st.c.document_id)).label("documents"),
+                    func.count(func.distinct(doc.c.outlet)).label("outlets"))
+             .select_from(base).where(*where)
+             .group_by(sp.c.id, sp.c.name, sp.c.type, sp.c.title, sp.c.organization)
+             .having(func.count(st.c.id) >= max(1, int(min_statements or 1)))
+             .order_by(n_statements.desc(), sp.c.id))
+    if limit:
+        query = query.limit(int(limit))
+    with store.engine.connect() as conn:
+        top = frame(conn.execute(query))
+        columns = list(top.columns) + ["acts", "techniques", "aliases"]
+        if top.empty:
+            return top.reindex(columns=columns)
+        ids = [int(i) for i in top["speaker_id"]]
+        acts = conn.execute(select(st.c.speaker_id, st.c.act, func.count())
+                            .select_from(st.join(doc, doc.c.id == st.c.document_id))
+                            .where(st.c.speaker_id.in_(ids), *where)
+                            .group_by(st.c.speaker_id, st.c.act)).all()
+        techs = conn.execute(select(st.c.speaker_id, S.statement_techniques.c.technique,
+                                    func.count())
+                             .select_from(st.join(doc, doc.c.id == st.c.document_id)
+                                          .join(S.statement_techniques,
+                                                S.statement_techniques.c.statement_id
+                                                == st.c.id))
+                             .where(st.c.speaker_id.in_(ids), *where)
+                             .group_by(st.c.speaker_id, S.statement_techniques.c.technique)
+                             ).all()
+        aliases = conn.execute(select(S.speaker_aliases.c.speaker_id, S.speaker_aliases.c.alias,
+                                      S.speaker_aliases.c.n_statements)
+                               .where(S.speaker_aliases.c.speaker_id.in_(ids))).all()
+    by_act: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for sid, act_name, n in acts:
+        by_act[sid][act_name] = n
+    by_tech: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for sid, tech, n in techs:
+        by_tech[sid][tech] = n
+    by_alias: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for sid, alias, n in aliases:
+        by_alias[sid][alias] = n
+    top["acts"] = [_summary(by_act[i]) for i in ids]
+    top["techniques"] = [_summary(by_tech[i]) for i in ids]
+    top["aliases"] = ["; ".join(a for _, a in sorted(((-n, a) for a, n in by_alias[i].items())))
+                      for i in ids]
+    for act_name in ACTS:
+        if any(act_name in by_act[i] for i in ids):
+            top[f"act_{act_name}"] = [by_act[i].get(act_name, 0) for i in ids]
+    return top
+
+
+def stats(store, *, by: str = "outlet", of: str = "acts", outlet: Many = None, since=None,
+          until=None, speaker: Many = None) -> pd.DataFrame:
+    """Counts per outlet, per week (weeks start on Monday) or per outlet and week.
+
+    ``of="acts"``: statements per speech act (plus ``statements``, their total);
+    ``of="techniques"``: technique spans per technique in the articles' report text (plus
+    ``spans``); ``of="stances"``: statements per stance."""
+    by_options = {"outlet": ["outlet"], "week": ["week"], "outlet-week": ["outlet", "week"],
+                  "week-outlet": ["week", "outlet"]}
+    if by not in by_options:
+        raise SaidwhatError("bad_option", option="--by",
+                            reason=f"{by!r} is not one of outlet, week, outlet-week")
+    if of not in ("acts", "techniques", "stances"):
+        raise SaidwhatError("bad_option", option="--of",
+                            reason=f"{of!r} is not one of acts, techniques, stances")
+    keys = by_options[by]
+    st, doc = S.statements, S.documents
+    if of == "techniques":
+        t = S.techniques
+        where = _filters(store, outlet=outlet, since=since, until=until)
+        if _many(speaker):
+            raise SaidwhatError("bad_option", option="--speaker",
+                                reason="technique statistics count article spans, not speakers")
+        query = (select(doc.c.outlet, doc.c.published_day, t.c.technique.label("value"),
+                        func.count().label("n"))
+                 .select_from(t.join(doc, doc.c.id == t.c.document_id)).where(*where)
+                 .group_by(doc.c.outlet, doc.c.published_day, t.c.technique))
+        total_name = "spans"
+    else:
+        column = st.c.act if of == "acts" else st.c.stance
+        where = _filters(store, outlet=outlet, since=since, until=until, speaker=speaker)
+        query = (select(doc.c.outlet, doc.c.published_day, column.label("value"),
+                        func.count().label("n"))
+                 .select_from(st.join(doc, doc.c.id == st.c.document_id)).where(*where)
+                 .group_by(doc.c.outlet, doc.c.published_day, column))
+        total_name = "statements"
+    with store.engine.connect() as conn:
+        rows = frame(conn.execute(query))
+    if rows.empty:
+        return pd.DataFrame(columns=keys + [total_name])
+    rows["outlet"] = rows["outlet"].fillna("(unknown)")
+    day = pd.to_datetime(rows["published_day"], errors="coerce")
+    rows["week"] = (day - pd.to_timedelta(day.dt.weekday, unit="D")).dt.date
+    rows["week"] = rows["week"].astype(object).where(day.notna(), None)
+    if "week" in keys:
+        rows = rows[rows["week"].notna()]
+    table = rows.pivot_table(index=keys, columns="value", values="n", aggfunc="sum",
+                             fill_value=0)
+    table.columns = [str(c) for c in table.columns]
+    order = list(ACTS) if of == "acts" else list(STANCES) if of == "stances" else sorted(
+        table.columns, key=lambda c: -table[c].sum())
+    table = table.reindex(columns=[c for c in order if c in table.columns])
+    table.insert(0, total_name, table.sum(axis=1))
+    table = table.reset_index()
+    if keys == ["outlet"]:
+        table = table.sort_values([total_name, "outlet"], ascending=[False, True])
+    table = table.reset_index(drop=True)
+    table.columns.name = None
+    return table.astype({c: "int64" for c in table.columns if c not in keys})
+
+
+def documents(store, *, outlet: Many = None, since=None, until=None,
+              limit: Optional[int] = None) -> pd.DataFrame:
+    doc = S.documents
+    query = (select(doc.c.id.label("document_id"), doc.c.published_day.label("published"),
+                    doc.c.outlet, doc.c.title, doc.c.url, doc.c.source, doc.c.n_statements,
+                    doc.c.content_hash)
+             .where(*_filters(store, outlet=outlet, since=since, until=until))
+             .order_by(doc.c.id))
+    if limit:
+        query = query.limit(int(limit))
+    with store.engine.connect() as conn:
+        return frame(conn.execute(query))
+
+
+def errors(store) -> pd.DataFrame:
+    e = S.errors
+    with store.engine.connect() as conn:
+        return frame(conn.execute(select(e.c.source, e.c.code, e.c.message, e.c.occurred_at)
+                                  .order_by(e.c.id)))
+
+
+def summary(store) -> dict[str, Any]:
+    st, doc = S.statements, S.documents
+    with store.engine.connect() as conn:
+        row = conn.execute(select(func.count(), func.min(doc.c.published_day),
+                                  func.max(doc.c.published_day),
+                                  func.count(func.distinct(doc.c.outlet)))).one()
+        return {
+            "documents": row[0], "first_published": row[1], "last_published": row[2],
+            "outlets": row[3],
+            "statements": conn.execute(select(func.count()).select_from(st)).scalar(),
+            "speakers": conn.execute(select(func.count()).select_from(S.speakers)).scalar(),
+            "named_statements": conn.execute(select(func.count()).select_from(st).where(
+                st.c.speaker_id.is_not(None))).scalar(),
+            "technique_spans": conn.execute(select(func.count()).select_from(
+                S.techniques)).scalar(),
+            "errors": conn.execute(select(func.count()).select_from(S.errors)).scalar(),
+        }

@@ -1,0 +1,215 @@
+"""The one schema of the store (SQLAlchemy Core), for SQLite and PostgreSQL alike.
+
+Offsets are ``start_char``/``end_char`` (Python ``str`` indices into ``documents.text``);
+``start``/``end`` are avoided because ``end`` is an SQL keyword and would need quoting in
+every hand-written query. Full-text search is the only part that differs by database:
+
+* SQLite: an FTS5 table ``statements_fts`` over ``statements.content_text`` (external
+  content, kept in step by triggers). Datasette finds it and adds a search box to
+  ``statements``.
+* PostgreSQL: a generated ``tsvector`` column ``statements.content_tsv`` with a GIN index.
+
+The view ``quotes`` joins a statement with its speaker and document for browsing (Datasette,
+psql, a spreadsheet export).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+                        String, Table, Text, UniqueConstraint)
+
+SCHEMA_VERSION = "1"
+
+metadata = MetaData()
+
+store_meta = Table(
+    "saidwhat_meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("doc_key", String(200), nullable=False),  # Analysis.id: the reader's document id
+    Column("source", Text, nullable=False),  # file path, "file.jsonl:3", URL
+    Column("url", Text),
+    Column("outlet", String(200)),
+    Column("published", String(40)),  # as given (ISO date or date-time)
+    Column("published_day", Date),  # the date part, for date ranges and weeks
+    Column("title", Text),
+    Column("format", String(20)),  # text | html
+    Column("text", Text, nullable=False),
+    Column("n_statements", Integer, nullable=False, default=0),
+    Column("techniques_note", Text),  # why techniques are empty, when the tagger was missing
+    Column("ingested_at", DateTime, nullable=False),
+    Index("ix_documents_outlet_day", "outlet", "published_day"),
+    Index("ix_documents_day", "published_day"),
+)
+
+blocks = Table(
+    "blocks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),  # report | boilerplate
+    Column("label", String(40), nullable=False),
+)
+
+speakers = Table(
+    "speakers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),  # the fullest name seen, without titles
+    Column("type", String(10), nullable=False),  # PERSON | ORG
+    Column("key", Text, nullable=False),  # identity.Identity.key: "person:konashenkov:igor"
+    Column("given", String(100)),  # normalised first given name, PERSON only
+    Column("surname", String(100)),  # normalised surname (PERSON) or name (ORG)
+    Column("suffix", String(10)),  # jr | sr | ii | iii | iv
+    Column("title", Text),  # the latest title seen ("Major General")
+    Column("role", Text),
+    Column("organization", Text),
+    Column("organizations", Text),  # every organisation seen, "; "-separated
+    Column("n_statements", Integer, nullable=False, default=0),
+    Column("n_documents", Integer, nullable=False, default=0),
+    Index("ix_speakers_surname", "type", "surname"),
+    Index("ix_speakers_key", "key"),
+)
+
+speaker_aliases = Table(
+    "speaker_aliases", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("speaker_id", Integer, ForeignKey("speakers.id", ondelete="CASCADE"), nullable=False),
+    Column("alias", Text, nullable=False),  # a name as one article gave it
+    Column("n_statements", Integer, nullable=False, default=0),
+    UniqueConstraint("speaker_id", "alias", name="uq_speaker_alias"),
+    Index("ix_speaker_aliases_alias", "alias"),
+)
+
+statements = Table(
+    "statements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("position", Integer, nullable=False),  # index in Analysis.statements
+    Column("speaker_id", Integer, ForeignKey("speakers.id"), index=True),  # None: unnamed
+    Column("speaker_name", Text),  # as this article names the speaker
+    Column("speaker_type", String(10)),  # PERSON | ORG | GROUP | UNKNOWN
+    Column("speaker_title", Text),
+    Column("speaker_role", Text),
+    Column("speaker_organization", Text),
+    Column("mention_text", Text),
+    Column("mention_kind", String(12)),  # name | pronoun | description | none
+    Column("mention_start", Integer),
+    Column("mention_end", Integer),
+    Column("cue_text", Text, nullable=False),
+    Column("cue_start", Integer, nullable=False),
+    Column("cue_end", Integer, nullable=False),
+    Column("content_text", Text),
+    Column("content_start", Integer),
+    Column("content_end", Integer),
+    Column("kind", String(10), nullable=False),  # direct | indirect | mixed | summary
+    Column("act", String(20), nullable=False, index=True),
+    Column("stance", String(12), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("techniques", Text),  # comma-separated copy of statement_techniques, for browsing
+    UniqueConstraint("document_id", "position", name="uq_statement_position"),
+)
+
+statement_techniques = Table(
+    "statement_techniques", metadata,
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("technique", String(60), primary_key=True),
+    Index("ix_statement_techniques_technique", "technique"),
+)
+
+techniques = Table(  # technique spans of a document (inside or outside statements)
+    "techniques", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("technique", String(60), nullable=False, index=True),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("score", Float, nullable=False),
+)
+
+figures = Table(
+    "figures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"),
+           index=True),
+    Column("text", Text, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(40)),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+)
+
+entities = Table(
+    "entities", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("label", String(12), nullable=False),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+)
+
+errors = Table(  # the current failure of each source that could not be stored
+    "errors", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("doc_key", String(200)),
+    Column("code", String(40), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("occurred_at", DateTime, nullable=False),
+    Index("ix_errors_source", "source"),
+)
+
+# Statement → document and speaker, for browsing. Created after the tables.
+QUOTES_VIEW = """
+CREATE VIEW quotes AS
+SELECT s.id AS statement_id, d.published_day AS published, d.outlet AS outlet,
+       COALESCE(sp.name, s.speaker_name) AS speaker, s.speaker_id AS speaker_id,
+       s.kind AS kind, s.act AS act, s.stance AS stance, s.content_text AS content,
+       s.cue_text AS cue, s.techniques AS techniques, d.title AS title, d.url AS url,
+       d.source AS source, s.document_id AS document_id
+FROM statements s
+JOIN documents d ON d.id = s.document_id
+LEFT JOIN speakers sp ON sp.id = s.speaker_id
+"""
+
+SQLITE_FTS = [
+    # content="statements" is what Datasette looks for to offer full-text search on the table.
+    """CREATE VIRTUAL TABLE IF NOT EXISTS statements_fts USING fts5(
+           content_text, content="statements", content_rowid="id",
+           tokenize="porter unicode61 remove_diacritics 2")""",
+    """CREATE TRIGGER IF NOT EXISTS statements_fts_ai AFTER INSERT ON statements BEGIN
+           INSERT INTO statements_fts(rowid, content_text) VALUES (new.id, new.content_text);
+       END""",
+    """CREATE TRIGGER IF NOT EXISTS statements_fts_ad AFTER DELETE ON statements BEGIN
+           INSERT INTO statements_fts(statements_fts, rowid, content_text)
+           VALUES ('delete', old.id, old.content_text);
+       END""",
+    """CREATE TRIGGER IF NOT EXISTS statements_fts_au AFTER UPDATE OF content_text
+       ON statements BEGIN
+           INSERT INTO statements_fts(statements_fts, rowid, content_text)
+           VALUES ('delete', old.id, old.content_text);
+           INSERT INTO statements_fts(rowid, content_text) VALUES (new.id, new.content_text);
+       END""",
+]
+
+POSTGRES_FTS = [
+    """ALTER TABLE statements ADD COLUMN IF NOT EXISTS content_tsv tsvector
+       GENERATED ALWAYS AS (to_tsvector('english', coalesce(content_text, ''))) STORED""",
+    "CREATE INDEX IF NOT EXISTS ix_statements_content_tsv ON statements USING gin (content_tsv)",
+]
+
+TABLES = [t.name for t in metadata.sorted_tables]
