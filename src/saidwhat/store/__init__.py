@@ -9,7 +9,14 @@
 
 See docs/store.md for the schema, the speaker rule and every query option.
 """
-from saidwhat.store.db import (AddResult, Store, content_hash, database_url, open_store,
-                               parse_day)
+from __future__ import annotations
 
 __all__ = ["AddResult", "Store", "content_hash", "database_url", "open_store", "parse_day"]
+
+
+def __getattr__(name):  # SQLAlchemy loads only when the store is used, not with every command
+    if name in __all__:
+        from saidwhat.store import db
+
+        return getattr(db, name)
+    raise AttributeError(name)

@@ -51,6 +51,7 @@ def database_url(db: Optional[str] = None) -> str:
 
 def display_url(url: str) -> str:
     """The URL without a password, for messages."""
+    url = re.sub(r"^postgresql\+psycopg://", "postgresql://", url)
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 

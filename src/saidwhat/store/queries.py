@@ -193,7 +193,9 @@ def statements(store, *, speaker: Many = None, speaker_id: Many = None, act: Man
         query = query.offset(int(offset))
     with store.engine.connect() as conn:
         df = frame(conn.execute(query))
-    return df.reindex(columns=STATEMENT_COLUMNS)
+    df = df.reindex(columns=STATEMENT_COLUMNS)
+    df["speaker_id"] = df["speaker_id"].astype("Int64")  # None for unnamed speakers
+    return df
 
 
 def _summary(counts: dict[str, int], top: int = 4) -> str:

@@ -1,0 +1,49 @@
+"""saidwhat speakers : the most quoted speakers of the store, with acts and techniques."""
+from __future__ import annotations
+
+import sys
+
+
+def register(subparsers) -> None:
+    from saidwhat.commands.query import add_filters
+    from saidwhat.store.output import add_output_options
+
+    p = subparsers.add_parser(
+        "speakers", help="most quoted speakers, with their acts and techniques",
+        description="Speakers (people and organisations, one identity across the corpus) by "
+                    "number of statements, with a breakdown by speech act and technique.")
+    p.add_argument("--name", action="append", metavar="NAME",
+                   help="speakers whose name or alias contains NAME (repeatable)")
+    p.add_argument("--type", choices=("PERSON", "ORG", "person", "org"), default=None,
+                   help="people or organisations only")
+    add_filters(p, speaker=False)
+    p.add_argument("--act", action="append", metavar="ACT",
+                   help="count only statements with this act (repeatable)")
+    p.add_argument("--min-statements", type=int, default=1, metavar="N")
+    p.add_argument("--limit", type=int, default=20, help="how many speakers (default 20; 0: all)")
+    add_output_options(p)
+    p.set_defaults(func=run)
+
+
+TABLE_COLUMNS = ["speaker_id", "name", "type", "statements", "documents", "outlets", "acts",
+                 "techniques"]
+
+
+def run(args) -> int:
+    from saidwhat.errors import SaidwhatError
+    from saidwhat.store import open_store
+    from saidwhat.store.output import write_frame
+
+    try:
+        with open_store(args.db, create=False) as store:
+            df = store.speakers(limit=args.limit or None, name=args.name, type=args.type,
+                                outlet=args.outlet, since=args.since, until=args.until,
+                                act=args.act, min_statements=args.min_statements)
+        if args.format == "table":
+            df = df[[c for c in TABLE_COLUMNS if c in df.columns]]
+        write_frame(df, args.format, args.output, title=f"{len(df)} most quoted speakers",
+                    widths={"name": 3, "acts": 4, "techniques": 3, "aliases": 4})
+    except SaidwhatError as exc:
+        print(f"saidwhat: error [{exc.code}]: {exc}", file=sys.stderr)
+        return 2
+    return 0
