@@ -21,6 +21,9 @@ def register(subparsers) -> None:
                    help="count only statements with this act (repeatable)")
     p.add_argument("--min-statements", type=int, default=1, metavar="N")
     p.add_argument("--limit", type=int, default=20, help="how many speakers (default 20; 0: all)")
+    p.add_argument("--rebuild", action="store_true",
+                   help="first resolve every stored statement's speaker again (after the "
+                        "identity rule changed); no analysis is rerun")
     add_output_options(p)
     p.set_defaults(func=run)
 
@@ -36,6 +39,9 @@ def run(args) -> int:
 
     try:
         with open_store(args.db, create=False) as store:
+            if args.rebuild:
+                n = store.rebuild_speakers()
+                print(f"rebuilt {n} speaker identities", file=sys.stderr)
             df = store.speakers(limit=args.limit or None, name=args.name, type=args.type,
                                 outlet=args.outlet, since=args.since, until=args.until,
                                 act=args.act, min_statements=args.min_statements)

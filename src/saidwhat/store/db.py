@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 from urllib.parse import urlsplit
 
-from sqlalchemy import create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy import (bindparam, create_engine, delete, event, func, insert, select, text,
+                        update)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -248,12 +249,16 @@ class Store:
         groups: dict[tuple, list[int]] = {}
         for position, st in enumerate(analysis.statements):
             sp = st.speaker
-            key = (sp.type, sp.id or sp.name, sp.name, sp.title, sp.role, sp.organization)
+            key = (sp.type, sp.name or "", sp.title, sp.role, sp.organization)
             groups.setdefault(key, []).append(position)
+        return self._resolve_groups(conn, groups, doc_id)
+
+    def _resolve_groups(self, conn: Connection, groups: dict[tuple, list[int]],
+                        doc_id: int) -> tuple[dict[int, int], int]:
         result: dict[int, int] = {}
         touched: dict[int, tuple[Identity, set[str]]] = {}
         new = 0
-        for (type_, _, name, title, role, org), positions in groups.items():
+        for (type_, name, title, role, org), positions in groups.items():
             candidate = Candidate(type_, name, title, role, org)
             identity, created = self._index.resolve(candidate, statements=len(positions),
                                                     document=(self.url, doc_id))
@@ -280,6 +285,48 @@ class Store:
                         speaker_id=identity.id, alias=alias, n_statements=n))
                     identity.stored_aliases.add(alias)
         return result, new
+
+    def rebuild_speakers(self) -> int:
+        """Forget every speaker identity and resolve all stored statements again, document by
+        document in the order they were stored (after the identity rule changed). One
+        transaction; returns the number of identities."""
+        st = S.statements
+        try:
+            with self._write() as conn, conn.begin():
+                self._lock(conn)
+                conn.execute(update(st).values(speaker_id=None))
+                conn.execute(delete(S.speaker_aliases))
+                conn.execute(delete(S.speakers))
+                self._index = SpeakerIndex()
+                rows = conn.execute(select(
+                    st.c.id, st.c.document_id, st.c.speaker_type, st.c.speaker_name,
+                    st.c.speaker_title, st.c.speaker_role, st.c.speaker_organization)
+                    .order_by(st.c.document_id, st.c.position)).all()
+                assignments: list[dict] = []
+                doc_groups: dict[tuple, list[int]] = {}
+                current = None
+
+                def flush():
+                    if current is not None and doc_groups:
+                        ids, _ = self._resolve_groups(conn, doc_groups, current)
+                        assignments.extend({"sid": sid, "spk": spk} for sid, spk in ids.items())
+
+                for sid, doc_id, type_, name, title, role, org in rows:
+                    if doc_id != current:
+                        flush()
+                        doc_groups, current = {}, doc_id
+                    doc_groups.setdefault((type_ or "UNKNOWN", name or "", title, role, org),
+                                          []).append(sid)
+                flush()
+                if assignments:
+                    conn.execute(update(st).where(st.c.id == bindparam("sid"))
+                                 .values(speaker_id=bindparam("spk")), assignments)
+                self._speakers_version = self._bump_version(conn)
+                return len(self._index)
+        except BaseException:
+            self._index = None
+            self._speakers_version = None
+            raise
 
     @staticmethod
     def _speaker_row(identity: Identity) -> dict:

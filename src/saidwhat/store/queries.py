@@ -317,7 +317,7 @@ def stats(store, *, by: str = "outlet", of: str = "acts", outlet: Many = None, s
         return pd.DataFrame(columns=keys + [total_name])
     rows["outlet"] = rows["outlet"].fillna("(unknown)")
     day = pd.to_datetime(rows["published_day"], errors="coerce")
-    rows["week"] = (day - pd.to_timedelta(day.dt.weekday, unit="D")).dt.date
+    rows["week"] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.date
     rows["week"] = rows["week"].astype(object).where(day.notna(), None)
     if "week" in keys:
         rows = rows[rows["week"].notna()]

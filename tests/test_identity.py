@@ -1,0 +1,153 @@
+"""The corpus speaker rule (store/identity.py), both directions: who merges and who does not."""
+from __future__ import annotations
+
+import pytest
+
+from saidwhat.store.identity import (Candidate, SpeakerIndex, given_match, org_key,
+                                     orgs_agree, org_words, parse_name)
+
+
+def person(name, org=None, title=None):
+    return Candidate("PERSON", name, title=title, organization=org)
+
+
+def resolve_all(*candidates):
+    index = SpeakerIndex()
+    out = []
+    for doc, candidate in enumerate(candidates):
+        identity, _ = index.resolve(candidate, document=doc)
+        out.append(identity)
+    return index, out
+
+
+@pytest.mark.parametrize("name,given,surname,suffix", [
+    ("Igor Konashenkov", ("igor",), "konashenkov", None),
+    ("Major General Igor Konashenkov", ("igor",), "konashenkov", None),
+    ("Konashenkov", (), "konashenkov", None),
+    ("Maj. Gen. Igor Konashenkov", ("igor",), "konashenkov", None),
+    ("Donald Trump Jr.", ("donald",), "trump", "jr"),
+    ("Sen. Ted Cruz's", ("ted",), "cruz", None),
+    ("Former President Bill Clinton", ("bill",), "clinton", None),
+    ("José Ramírez", ("jose",), "ramirez", None),
+    ("J.R.R. Tolkien", ("j", "r", "r"), "tolkien", None),
+])
+def test_parse_name(name, given, surname, suffix):
+    parts = parse_name(name)
+    assert (parts.given, parts.surname, parts.suffix) == (given, surname, suffix)
+
+
+def test_konashenkov_three_ways_is_one_speaker():
+    index, ids = resolve_all(person("Konashenkov"), person("Igor Konashenkov"),
+                             person("Major General Igor Konashenkov", title="Major General"))
+    assert ids[0] is ids[1] is ids[2]
+    assert len(index) == 1
+    speaker = ids[0]
+    assert speaker.name == "Igor Konashenkov"  # the fullest form, titles dropped
+    assert speaker.title == "Major General"
+    assert set(speaker.aliases) == {"Konashenkov", "Igor Konashenkov",
+                                    "Major General Igor Konashenkov"}
+    assert speaker.n_statements == 3 and speaker.n_documents == 3
+
+
+def test_full_name_first_then_bare_surname_and_initial():
+    _, ids = resolve_all(person("Igor Konashenkov"), person("Konashenkov"),
+                         person("I. Konashenkov"))
+    assert ids[0] is ids[1] is ids[2]
+
+
+def test_same_surname_different_first_names_are_different_people():
+    index, ids = resolve_all(person("Igor Konashenkov"), person("Dmitry Konashenkov"))
+    assert ids[0] is not ids[1]
+    assert len(index) == 2
+
+
+def test_bare_surname_learns_a_first_name_and_then_refuses_another():
+    _, ids = resolve_all(person("Konashenkov"), person("Igor Konashenkov"),
+                         person("Dmitry Konashenkov"))
+    assert ids[0] is ids[1]
+    assert ids[2] is not ids[0]
+    assert ids[0].given == "igor"
+
+
+def test_same_name_different_organisations_are_different_people():
+    index, ids = resolve_all(person("John Smith", org="Acme Corporation"),
+                             person("John Smith", org="Globex"),
+                             person("John Smith", org="Acme"))
+    assert ids[0] is not ids[1]
+    assert ids[2] is ids[0]  # "Acme" fits "Acme Corporation"
+    assert len(index) == 2
+
+
+def test_organisation_spelling_variants_agree():
+    _, ids = resolve_all(person("Igor Konashenkov", org="Russian Defense Ministry"),
+                         person("Konashenkov", org="Russia's Defence Ministry"),
+                         person("Igor Konashenkov", org="Defense Ministry"),
+                         person("Igor Konashenkov"))
+    assert ids[0] is ids[1] is ids[2] is ids[3]
+
+
+def test_suffix_keeps_father_and_son_apart():
+    _, ids = resolve_all(person("Donald Trump"), person("Donald Trump Jr."),
+                         person("Donald J. Trump"))
+    assert ids[0] is not ids[1]
+    assert ids[2] is ids[0]
+
+
+def test_bare_surname_goes_to_the_most_quoted_namesake():
+    index = SpeakerIndex()
+    donald, _ = index.resolve(person("Donald Trump"), statements=40, document=1)
+    ivanka, _ = index.resolve(person("Ivanka Trump"), statements=2, document=2)
+    assert donald is not ivanka
+    bare, created = index.resolve(person("Trump"), document=3)
+    assert bare is donald and not created
+    # ... but a first name decides when there is one
+    again, _ = index.resolve(person("Ivanka Trump"), document=4)
+    assert again is ivanka
+
+
+def test_nicknames_match_and_different_initials_do_not():
+    _, ids = resolve_all(person("William Clinton"), person("Bill Clinton"),
+                         person("H. Clinton"), person("Hillary Clinton"))
+    assert ids[0] is ids[1]
+    assert ids[2] is not ids[0]
+    assert ids[3] is ids[2]
+
+
+def test_organisations_merge_on_normalised_name_only():
+    index = SpeakerIndex()
+    a, _ = index.resolve(Candidate("ORG", "The Kremlin"))
+    b, _ = index.resolve(Candidate("ORG", "Kremlin"))
+    c, _ = index.resolve(Candidate("ORG", "Russian Defence Ministry"))
+    d, _ = index.resolve(Candidate("ORG", "Russian Defense Ministry"))
+    e, _ = index.resolve(Candidate("ORG", "Defense Ministry"))
+    assert a is b and c is d
+    assert e is not c
+    assert a.name == "Kremlin"
+
+
+def test_people_and_organisations_never_merge():
+    index = SpeakerIndex()
+    org, _ = index.resolve(Candidate("ORG", "Trump"))
+    who, _ = index.resolve(person("Trump"))
+    assert org is not who
+
+
+@pytest.mark.parametrize("candidate", [Candidate("GROUP", "officials"),
+                                       Candidate("UNKNOWN", ""), Candidate("PERSON", "  ")])
+def test_descriptions_and_unknown_speakers_get_no_identity(candidate):
+    index = SpeakerIndex()
+    assert index.resolve(candidate) == (None, False)
+    assert len(index) == 0
+
+
+def test_helpers():
+    assert given_match("igor", "igor") == 2
+    assert given_match("bill", "william") == 2
+    assert given_match(None, "igor") == 1
+    assert given_match("i", "igor") == 1
+    assert given_match("igor", "dmitry") is None
+    assert given_match("i", "dmitry") is None
+    assert orgs_agree([org_words("GOP")], org_words("Republican"))
+    assert not orgs_agree([org_words("Acme")], org_words("Globex"))
+    assert orgs_agree([], org_words("Globex"))
+    assert org_key("The Defence Ministry") == org_key("defense ministry")
