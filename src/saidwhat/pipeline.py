@@ -16,6 +16,7 @@ from saidwhat import clean
 from saidwhat.attribute.acts import speech_act
 from saidwhat.attribute.extract import PieceReader, RawStatement
 from saidwhat.attribute.quotes import find_quotes
+from saidwhat.attribute.scorer import load_scorer
 from saidwhat.attribute.speakers import SpeakerResolver
 from saidwhat.errors import SaidwhatError
 from saidwhat.figures import figures_in
@@ -31,6 +32,8 @@ CARRY_OVER_PARAGRAPHS = 1
 class Options:
     techniques: bool = True
     min_score: float = 0.5
+    # Attributions beyond the speech-verb rules, chosen by the learnt scorer when it is shipped.
+    learned_candidates: bool = True
 
 
 def report_pieces(text: str, blocks) -> list[tuple[int, int]]:
@@ -76,12 +79,14 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
     nlp = get_nlp()
     parsed = list(zip(pieces, nlp.pipe(text[s:e] for s, e in pieces)))
 
+    scorer = load_scorer() if options.learned_candidates else None
+    threshold = scorer.get("threshold", 0.5) if scorer else 1.0
     resolver = SpeakerResolver()
     raw: list[tuple[PieceReader, RawStatement]] = []
     for (start, end), spacy_doc in parsed:
         resolver.register(spacy_doc, start)
         reader = PieceReader(spacy_doc, start, text, find_quotes(text[start:end], start))
-        raw.extend((reader, st) for st in reader.statements())
+        raw.extend((reader, st) for st in reader.statements(scorer, threshold))
         analysis.entities.extend(
             Entity(e.text, e.label_, start + e.start_char, start + e.end_char)
             for e in spacy_doc.ents if e.label_ in ENTITY_LABELS)

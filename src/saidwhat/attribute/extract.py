@@ -81,7 +81,53 @@ class PieceReader:
         return any(q.start < pos < q.end - 1 for q in self.quotes)
 
     # -- the statements ------------------------------------------------------------------
-    def statements(self) -> list[RawStatement]:
+    def statements(self, scorer: Optional[dict] = None, threshold: float = 0.5
+                   ) -> list[RawStatement]:
+        """Rule statements, then (with a ``scorer``) the learnt candidates that score at least
+        ``threshold`` and do not overlap a rule statement."""
+        found = self.rule_statements()
+        if scorer is not None:
+            from saidwhat.attribute.scorer import probability
+
+            best: dict[int, tuple[float, object]] = {}
+            for cand in self.candidates(found):
+                p = probability(scorer, cand.features)
+                if p >= threshold and p > best.get(cand.cue.i, (0.0, None))[0]:
+                    best[cand.cue.i] = (p, cand)
+            found.extend(self.from_candidate(cand, p) for p, cand in best.values())
+            found = _drop_overlapping(found)
+        found.sort(key=lambda s: (s.content or s.cue)[0])
+        return found
+
+    def candidates(self, taken: list[RawStatement]):
+        """Learnt-scorer candidates for the verbs and headline lines the rules left alone;
+        the best-scoring reading per verb is chosen by the caller."""
+        from saidwhat.attribute.candidates import candidates_for, headline_candidate
+
+        cue_starts = {s.cue[0] for s in taken}
+        for sent in self.doc.sents:
+            head = headline_candidate(self, sent)
+            if head is not None and self.start(head.cue) not in cue_starts:
+                yield head
+            for token in sent:
+                if token.pos_ != "VERB" or self.start(token) in cue_starts:
+                    continue
+                if self.inside_quote(token):
+                    continue
+                yield from candidates_for(self, token)
+
+    def from_candidate(self, cand, p: float) -> RawStatement:
+        cue = cand.cue
+        cue_span = self.span_of(cue_tokens(cue)) if cand.option != "headline" else (
+            self.start(cue), self.end(cue))
+        subject = cand.subject
+        return RawStatement(cue_span, cue.lemma_.lower() if cand.option != "headline" else ":",
+                            cand.content, cand.kind, subject,
+                            self.mention_span(subject) if subject is not None else None,
+                            confidence=p, sentence=self.span_of(cue.sent),
+                            extra={"option": cand.option})
+
+    def rule_statements(self) -> list[RawStatement]:
         found: list[RawStatement] = []
         used_quotes: set[Quote] = set()
         for sent in self.doc.sents:
@@ -101,7 +147,6 @@ class PieceReader:
                     if st.content[0] <= q.start and q.end <= st.content[1]:
                         used_quotes.add(q)
         found.extend(self.bare_quotes(found, used_quotes))
-        found.sort(key=lambda s: (s.content or s.cue)[0])
         return found
 
     def from_cue(self, verb: Token, lemma: str, sent) -> Optional[RawStatement]:
@@ -150,8 +195,10 @@ class PieceReader:
             comp = min(comps, key=lambda c: abs(c.i - verb.i))
             tokens = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i
                                                       and t.lower_ == "that" and t.i < comp.i)]
-            # Exclude the part of the clause that precedes a leading "that".
-            return self.shape_content(tokens, verb)
+            content, kind = self.shape_content(tokens, verb)
+            if kind == "direct":
+                content = self.join_split_quote(content, verb, subject)
+            return content, kind
         if lemma in _AS_VERBS:
             obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
             if obj is not None:
@@ -225,6 +272,24 @@ class PieceReader:
                     return (q.start, q.end), "direct"
                 break
         return None, ""
+
+    def join_split_quote(self, content: tuple[int, int], verb: Token,
+                         subject: Optional[Token]) -> tuple[int, int]:
+        """A quote interrupted by its attribution (“Part one,” he said, “part two.”) is one
+        statement: its content spans both parts."""
+        clause = [verb] + ([t for t in subject.subtree] if subject is not None else [])
+        clause_start = min(self.start(t) for t in clause)
+        clause_end = max(self.end(t) for t in clause)
+        for q in self.quotes:
+            if content[1] <= clause_start and q.start >= clause_end:
+                between = self.text[clause_end:q.start]
+                if len(between) <= 3 and between.strip() in (",", ";", ":", "") and "\n" not in between:
+                    return content[0], q.end
+            if content[0] >= clause_end and q.end <= clause_start:
+                between = self.text[q.end:clause_start]
+                if len(between) <= 3 and not between.strip(" ,\u00a0") and "\n" not in between:
+                    return q.start, content[1]
+        return content
 
     def extend_split_quote(self, first: Quote, clause_end: int):
         """“Part one,” he said, “part two.” is one statement: the content spans both parts."""
@@ -301,6 +366,21 @@ class PieceReader:
             if s < pos <= e:
                 return e
         return pos
+
+
+def _drop_overlapping(statements: list[RawStatement]) -> list[RawStatement]:
+    """Where two statements claim the same content, keep the more confident one; rule
+    statements (no "option") win over learnt candidates, which only fill gaps."""
+    ranked = sorted(statements, key=lambda s: ("option" in s.extra, -s.confidence))
+    kept: list[RawStatement] = []
+    for st in ranked:
+        if st.content and "option" in st.extra and any(
+                k.content and min(k.content[1], st.content[1]) - max(k.content[0], st.content[0])
+                > 0.5 * min(k.content[1] - k.content[0], st.content[1] - st.content[0])
+                for k in kept):
+            continue
+        kept.append(st)
+    return kept
 
 
 def is_quote_mark(ch: str) -> bool:

@@ -31,6 +31,33 @@ def register(subparsers) -> None:
                         "validated one)")
     t.add_argument("--limit", type=int, default=None, help="use only N articles (smoke test)")
     t.set_defaults(func=run_techniques)
+    _register_attribution(models)
+
+
+def _register_attribution(models) -> None:
+    a = models.add_parser(
+        "attribution", help="the candidate-attribution scorer (PolNeAR train)",
+        description="Fit the logistic-regression scorer that decides which non-lexicon "
+                    "candidates are attributions, on PolNeAR train (dev is never read).")
+    a.add_argument("--data", type=Path, default=Path("../shared/data/polnear"))
+    a.add_argument("--out", type=Path, default=None,
+                   help="weights file (default: the one shipped in the package)")
+    a.set_defaults(func=run_attribution)
+
+
+def run_attribution(args) -> int:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as e:
+        print(f"saidwhat train: {e}; install the extra: pip install 'saidwhat[train]'",
+              file=sys.stderr)
+        return 1
+    from saidwhat.attribute.scorer import WEIGHTS_PATH
+    from saidwhat.attribute.train_scorer import train as train_scorer
+
+    train_scorer(args.data, args.out or WEIGHTS_PATH,
+                 log=lambda m: print(m, file=sys.stderr, flush=True))
+    return 0
 
 
 def run_techniques(args) -> int:

@@ -1,0 +1,129 @@
+"""Train the candidate scorer (scorer.py) on PolNeAR train: ``saidwhat train attribution``.
+
+Each candidate (candidates.py) of a train article is labelled positive when its content
+matches a gold content at >= 50% overlap and its cue word lies in that attribution's cue.
+A logistic regression (scikit-learn, from the ``train`` extra) is fitted on 80% of the train
+articles; the acceptance threshold is the one with the best F1 on the other 20%; then the model
+is refitted on all train articles and written as JSON. Dev is never read here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import random
+import time
+from pathlib import Path
+
+from saidwhat import clean
+from saidwhat.attribute.extract import PieceReader
+from saidwhat.attribute.quotes import find_quotes
+from saidwhat.nlp import get_nlp
+
+
+def _overlap(a, b) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return inter / max(a[1] - a[0], b[1] - b[0], 1)
+
+
+def candidate_rows(gold_docs, log=print):
+    """(doc index, features, label) for every candidate of every article."""
+    from saidwhat.eval.polnear import hull
+    from saidwhat.pipeline import report_pieces
+
+    nlp = get_nlp()
+    rows = []
+    started = time.time()
+    for n, doc in enumerate(gold_docs):
+        text = doc.text
+        gold = [(hull(g.content), hull(g.cue)) for g in doc.attributions if g.content and g.cue]
+        pieces = report_pieces(text, clean.find_blocks(text))
+        for (start, end), parsed in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces)):
+            reader = PieceReader(parsed, start, text, find_quotes(text[start:end], start))
+            taken = reader.rule_statements()
+            for cand in reader.candidates(taken):
+                cue = (reader.start(cand.cue), reader.end(cand.cue))
+                label = any(_overlap(cand.content, g_content) >= 0.5
+                            and g_cue[0] <= cue[0] < g_cue[1] + 1 and cue[1] > g_cue[0]
+                            for g_content, g_cue in gold)
+                rows.append((n, cand.features, int(label)))
+        if log and (n + 1) % 100 == 0:
+            log(f"  {n + 1}/{len(gold_docs)} articles, {len(rows)} candidates, "
+                f"{time.time() - started:.0f}s")
+    return rows
+
+
+def _int32(matrix):
+    # DictVectorizer builds int64 indices; liblinear accepts only int32.
+    matrix = matrix.tocsr()
+    matrix.indices = matrix.indices.astype("int32")
+    matrix.indptr = matrix.indptr.astype("int32")
+    return matrix
+
+
+def _fit(rows, c: float):
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = _int32(vec.fit_transform([r[1] for r in rows]))
+    y = [r[2] for r in rows]
+    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+    model.fit(x, y)
+    return vec, model
+
+
+def _best_threshold(vec, model, rows) -> tuple[float, float]:
+    probs = model.predict_proba(_int32(vec.transform([r[1] for r in rows])))[:, 1]
+    labels = [r[2] for r in rows]
+    best = (0.5, 0.0)
+    for t in [i / 20 for i in range(4, 19)]:
+        tp = sum(1 for p, y in zip(probs, labels) if p >= t and y)
+        fp = sum(1 for p, y in zip(probs, labels) if p >= t and not y)
+        fn = sum(1 for p, y in zip(probs, labels) if p < t and y)
+        f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+        if f1 > best[1]:
+            best = (t, f1)
+    return best
+
+
+def train(data_dir: Path, out: Path, *, seed: int = 13, log=print) -> dict:
+    from saidwhat.eval.polnear import load_split
+
+    docs = load_split(data_dir, "train")
+    log(f"PolNeAR train: {len(docs)} articles")
+    cache = Path(os.environ["SAIDWHAT_CANDIDATE_CACHE"]) if os.environ.get(
+        "SAIDWHAT_CANDIDATE_CACHE") else None
+    if cache and cache.exists():
+        rows = pickle.loads(cache.read_bytes())
+    else:
+        rows = candidate_rows(docs, log)
+        if cache:
+            cache.write_bytes(pickle.dumps(rows))
+    positives = sum(r[2] for r in rows)
+    log(f"{len(rows)} candidates, {positives} positive")
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    held = set(order[: len(docs) // 5])
+    fit_rows = [r for r in rows if r[0] not in held]
+    held_rows = [r for r in rows if r[0] in held]
+    choice = None
+    for c in (0.1, 0.3, 1.0):
+        vec, model = _fit(fit_rows, c)
+        threshold, f1 = _best_threshold(vec, model, held_rows)
+        log(f"  C={c}: held-out candidate F1 {f1:.3f} at threshold {threshold}")
+        if choice is None or f1 > choice[2]:
+            choice = (c, threshold, f1)
+    c, threshold, f1 = choice
+    vec, model = _fit(rows, c)
+    # Weights under 0.01 change no decision measurably and would only bloat the package.
+    weights = {name: round(float(w), 3) for name, w in zip(vec.get_feature_names_out(),
+                                                            model.coef_[0]) if abs(w) >= 0.01}
+    result = {"intercept": round(float(model.intercept_[0]), 5), "threshold": threshold,
+              "weights": weights,
+              "trained_on": "PolNeAR v1.0.0 train (first annotation file per text)",
+              "selection": {"C": c, "held_out_candidate_f1": round(f1, 4),
+                            "candidates": len(rows), "positives": positives}}
+    out.write_text(json.dumps(result, indent=0, sort_keys=True), encoding="utf-8")
+    log(f"wrote {out} ({len(weights)} weights, C={c}, threshold={threshold})")
+    return result
