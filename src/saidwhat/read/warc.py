@@ -37,9 +37,11 @@ def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator:
                           SaidwhatError("unreadable", path=source, reason=exc.strerror or exc))
         return
     offset = 0
+    records = 0
     with stream:
         try:
             for record in ArchiveIterator(stream, parse_http=False):
+                records += 1
                 offset = record.stream_pos
                 failure = _check_record(record)
                 if failure:
@@ -62,6 +64,50 @@ def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator:
             yield ReadFailure(document_id(f"{source}:{offset}", b""), source,
                               SaidwhatError("warc_damaged", offset=offset,
                                             reason=str(exc) or type(exc).__name__))
+            return
+    # FastWARC stops quietly at a gzip member cut short: check the compression on its own.
+    problem = gzip_problem(path) if str(path).lower().endswith(".gz") else None
+    if problem is None and records == 0:
+        problem = (0, "no WARC record in it")
+    if problem:
+        yield ReadFailure(document_id(f"{source}:{problem[0]}", b""), source,
+                          SaidwhatError("warc_damaged", offset=problem[0], reason=problem[1]))
+
+
+def gzip_problem(path: str | Path) -> Optional[tuple[int, str]]:
+    """(compressed offset, reason) where a multi-member gzip file is cut short or corrupt;
+    None when it is whole."""
+    offset = 0
+    with open(path, "rb") as handle:
+        inflater = zlib.decompressobj(31)
+        member_start = 0
+        while True:
+            chunk = handle.read(1 << 20)
+            if not chunk:
+                break
+            data = chunk
+            while data:
+                try:
+                    inflater.decompress(data, 1 << 16)
+                    while inflater.unconsumed_tail:
+                        inflater.decompress(inflater.unconsumed_tail, 1 << 16)
+                except zlib.error as exc:
+                    return member_start, f"bad gzip data: {exc}"
+                if inflater.eof:
+                    used = len(data) - len(inflater.unused_data)
+                    offset += used
+                    data = inflater.unused_data
+                    member_start = offset
+                    inflater = zlib.decompressobj(31)
+                    if data and not data.lstrip(b"\0"):
+                        data = b""  # zero padding after the last member
+                        offset += len(data)
+                else:
+                    offset += len(data)
+                    data = b""
+        if offset > member_start:  # a member started and never ended
+            return member_start, "the gzip stream is cut short"
+    return None
 
 
 def _check_record(record) -> Optional[str]:
