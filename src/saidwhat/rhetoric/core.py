@@ -155,12 +155,17 @@ def run_windows(enc: Encoded, encoder: EncoderFn, batch_size: int = 8):
     return hiddens, prob_sum / np.maximum(prob_cnt, 1e-9)
 
 
-def decode_spans(enc: Encoded, prob: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
-    """Runs of tokens with probability >= threshold, widened to whole words; (start, end, mean
-    probability)."""
+def decode_spans(enc: Encoded, prob: np.ndarray, threshold: float,
+                 high: float | None = None, gap: int = 0,
+                 min_chars: int = 1) -> list[tuple[int, int, float]]:
+    """Runs of tokens with probability >= threshold that hold at least one token >= ``high``
+    (hysteresis; ``high`` defaults to the threshold), joined across gaps of at most ``gap``
+    tokens, widened to whole words, with at least ``min_chars`` letters or digits;
+    (start, end, mean probability)."""
     text = enc.text
+    high = threshold if high is None else max(high, threshold)
     on = prob >= threshold
-    out = []
+    runs = []
     i, n = 0, len(on)
     while i < n:
         if not on[i]:
@@ -169,14 +174,22 @@ def decode_spans(enc: Encoded, prob: np.ndarray, threshold: float) -> list[tuple
         j = i
         while j + 1 < n and on[j + 1]:
             j += 1
+        if runs and i - runs[-1][1] - 1 <= gap:
+            runs[-1][1] = j
+        else:
+            runs.append([i, j])
+        i = j + 1
+    out = []
+    for i, j in runs:
+        if prob[i:j + 1].max() < high:
+            continue
         s, e = int(enc.offsets[i, 0]), int(enc.offsets[j, 1])
         while s > 0 and text[s - 1].isalnum():
             s -= 1
         while e < len(text) and text[e].isalnum():
             e += 1
-        if any(c.isalnum() for c in text[s:e]):
+        if sum(c.isalnum() for c in text[s:e]) >= max(1, min_chars):
             out.append((s, e, float(prob[i:j + 1].mean())))
-        i = j + 1
     # widening can make neighbours overlap: merge them
     merged: list[list] = []
     for s, e, p in out:

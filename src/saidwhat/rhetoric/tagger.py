@@ -47,6 +47,10 @@ class Tagger:
         self.threshold: float = float(self.meta.get("threshold", 0.5))
         self.max_len: int = int(self.meta.get("max_len", core.MAX_LEN))
         self.stride: int = int(self.meta.get("stride", 192))
+        # span decoding (see core.decode_spans), chosen on the validation split
+        self.high = self.meta.get("high")
+        self.gap: int = int(self.meta.get("gap", 0))
+        self.min_chars: int = int(self.meta.get("min_chars", 1))
         if threads is None:
             threads = int(os.environ.get("SAIDWHAT_THREADS", "0") or 0)
         opts = ort.SessionOptions()
@@ -72,17 +76,20 @@ class Tagger:
         hiddens, prob = core.run_windows(enc, self._encode)
         return enc, hiddens, prob
 
+    def _decode(self, enc, prob):
+        return core.decode_spans(enc, prob, self.threshold, self.high, self.gap, self.min_chars)
+
     def spans(self, text: str) -> list[tuple[int, int, float]]:
         """Span identification only: (start, end, score)."""
         enc, _, prob = self._run(text)
-        return core.decode_spans(enc, prob, self.threshold)
+        return self._decode(enc, prob)
 
     def tag(self, text: str, min_score: float = 0.5) -> list[TechniqueSpan]:
         """Technique spans. A span's score is P(technique) for the span times the span's mean
         token probability rescaled so that the decoding threshold maps to 0.5; a span gets its
         best technique, and a second one when that is also likely (score >= min_score)."""
         enc, hiddens, prob = self._run(text)
-        found = core.decode_spans(enc, prob, self.threshold)
+        found = self._decode(enc, prob)
         if not found:
             return []
         probs = core.classify(enc, hiddens, [(s, e) for s, e, _ in found], self._head,
