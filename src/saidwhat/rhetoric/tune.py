@@ -1,0 +1,85 @@
+"""Choosing the span decoding (threshold, hysteresis, gap, minimum length) of an exported
+model on the validation split, with the shipped run time (int8 ONNX), and scoring it.
+
+    python -m saidwhat.rhetoric.tune MODEL_DIR [--data ../shared/data/ptc-train] [--write]
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from pathlib import Path
+
+from saidwhat.rhetoric import core, ptc
+from saidwhat.rhetoric.scorer import score_si, score_tc
+from saidwhat.rhetoric.tagger import Tagger
+
+GRID = {
+    "threshold": (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5),
+    "high_delta": (0.0, 0.1, 0.2, 0.3),
+    "gap": (0, 1, 2),
+    "min_chars": (1, 3),
+}
+
+
+def run(model_dir: Path, data: Path, threads: int = 1):
+    tagger = Tagger(model_dir, threads)
+    arts = {a.id: a for a in ptc.load_corpus(data)}
+    val = [arts[i] for i in ptc.validation_ids()]
+    cached = []
+    tc_pred = {}
+    for a in val:
+        enc, hiddens, prob = tagger._run(a.text)
+        cached.append((a, enc, prob))
+        spans = [(s, e) for _, s, e in a.tc]
+        if spans:
+            probs = core.classify(enc, hiddens, spans, tagger._head, len(tagger.techniques))
+            tc_pred[a.id] = [(l, s, e) for l, (s, e) in
+                             zip(core.assign_labels(spans, probs, tagger.techniques), spans)]
+    gold_si = {a.id: a.si for a in val}
+    results = []
+    for t, hd, gap, mc in itertools.product(*GRID.values()):
+        high = t + hd
+        pred = {a.id: [(s, e) for s, e, _ in core.decode_spans(enc, prob, t, high, gap, mc)]
+                for a, enc, prob in cached}
+        sc = score_si(pred, gold_si)
+        results.append(({"threshold": t, "high": round(high, 2), "gap": gap, "min_chars": mc},
+                        sc))
+    results.sort(key=lambda r: -r[1].f1)
+    tc = score_tc(tc_pred, {a.id: a.tc for a in val})
+    plain = next(r for r in results if r[0]["high"] == r[0]["threshold"] and r[0]["gap"] == 0
+                 and r[0]["min_chars"] == 1)
+    return results, plain, tc, len(val)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model_dir", type=Path)
+    ap.add_argument("--data", type=Path, default=Path("../shared/data/ptc-train"))
+    ap.add_argument("--write", action="store_true", help="store the best decoding in tagger.json")
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    results, plain, tc, n = run(args.model_dir, args.data, args.threads)
+    best, sc = results[0]
+    report = {
+        "articles": n,
+        "si_best": {"decoding": best, "precision": sc.precision, "recall": sc.recall, "f1": sc.f1},
+        "si_plain_threshold": {"decoding": plain[0], "precision": plain[1].precision,
+                               "recall": plain[1].recall, "f1": plain[1].f1},
+        "si_top10": [{"decoding": d, "f1": round(s.f1, 4), "p": round(s.precision, 4),
+                      "r": round(s.recall, 4)} for d, s in results[:10]],
+        "tc": {"micro_f1": tc.f1, "per_technique": tc.per_technique},
+    }
+    print(json.dumps(report, indent=1))
+    (args.model_dir / "validation_int8.json").write_text(json.dumps(report, indent=1))
+    if args.write:
+        meta_path = args.model_dir / "tagger.json"
+        meta = json.loads(meta_path.read_text())
+        meta.update(best)
+        meta["validation_int8"] = {"si_f1": sc.f1, "si_precision": sc.precision,
+                                   "si_recall": sc.recall, "tc_micro_f1": tc.f1}
+        meta_path.write_text(json.dumps(meta, indent=1))
+
+
+if __name__ == "__main__":
+    main()
