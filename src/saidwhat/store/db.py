@@ -90,6 +90,23 @@ def outlet_of(meta: dict) -> Optional[str]:
     return None
 
 
+# Statements built once: SQLAlchemy then only binds parameters (the write path runs a dozen
+# of these per document).
+_HASH_LOOKUP = select(S.documents.c.id).where(S.documents.c.content_hash == bindparam("h"))
+_VERSION = select(S.store_meta.c.value).where(S.store_meta.c.key == "speakers_version")
+_SET_VERSION = update(S.store_meta).where(S.store_meta.c.key == "speakers_version")
+_INSERT_DOCUMENT = insert(S.documents)
+_INSERT_SPEAKER = insert(S.speakers)
+_INSERT_STATEMENTS = insert(S.statements).returning(S.statements.c.id,
+                                                    sort_by_parameter_order=True)
+_UPDATE_SPEAKER = update(S.speakers).where(S.speakers.c.id == bindparam("b_id"))
+_UPDATE_ALIAS = update(S.speaker_aliases).where(
+    (S.speaker_aliases.c.speaker_id == bindparam("b_speaker"))
+    & (S.speaker_aliases.c.alias == bindparam("b_alias")))
+_SPEAKER_COLUMNS = ("name", "type", "key", "given", "surname", "suffix", "title", "role",
+                    "organization", "organizations", "n_statements", "n_documents")
+
+
 @dataclass
 class AddResult:
     status: str  # stored | skipped | failed
@@ -108,6 +125,7 @@ class Store:
         self.dialect = engine.dialect.name  # "sqlite" | "postgresql"
         self._index: Optional[SpeakerIndex] = None
         self._speakers_version: Optional[int] = None
+        self._error_sources: Optional[set[str]] = None  # sources with a row in errors
 
     # -- lifecycle ----------------------------------------------------------------------------
     def close(self) -> None:
@@ -152,17 +170,18 @@ class Store:
         try:
             with self._write() as conn, conn.begin():
                 self._lock(conn)
-                if conn.execute(select(S.documents.c.id).where(
-                        S.documents.c.content_hash == digest)).first():
+                if conn.execute(_HASH_LOOKUP, {"h": digest}).first():
                     return AddResult("skipped", content_hash=digest)
-                self._fresh_index(conn)
+                version = self._fresh_index(conn)
                 result = self._insert(conn, analysis, digest)
-                if result.new_speakers or result.statements:
-                    self._speakers_version = self._bump_version(conn)
+                if result.statements:
+                    conn.execute(_SET_VERSION, {"value": str(version + 1)})
+                    self._speakers_version = version + 1
             return result
         except BaseException:
             self._index = None  # it may hold what was rolled back: reload on next use
             self._speakers_version = None
+            self._error_sources = None
             raise
 
     def add_many(self, analyses: Iterable[Analysis]) -> list[AddResult]:
@@ -177,11 +196,21 @@ class Store:
             conn.execute(insert(S.errors).values(
                 source=source, doc_key=doc_key, code=code, message=message,
                 occurred_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+        if self._error_sources is not None:
+            self._error_sources.add(source)
+
+    def _clear_error(self, conn: Connection, source: str) -> None:
+        """Drop the error row of a source that is now stored (looked up once, then cached)."""
+        if self._error_sources is None:
+            self._error_sources = set(conn.execute(select(S.errors.c.source)).scalars())
+        if source in self._error_sources:
+            conn.execute(delete(S.errors).where(S.errors.c.source == source))
+            self._error_sources.discard(source)
 
     def _insert(self, conn: Connection, analysis: Analysis, digest: str) -> AddResult:
         meta = analysis.meta or {}
         published = meta.get("published")
-        doc_id = conn.execute(insert(S.documents).values(
+        doc_id = conn.execute(_INSERT_DOCUMENT, dict(
             content_hash=digest, doc_key=str(analysis.id)[:200], source=analysis.source or "",
             url=meta.get("url"), outlet=outlet_of(meta),
             published=str(published)[:40] if published else None,
@@ -226,9 +255,7 @@ class Store:
                 techniques=", ".join(st.techniques) if st.techniques else None))
         ids: dict[int, int] = {}
         if rows:
-            conn.execute(insert(S.statements), rows)
-            ids = dict(conn.execute(select(S.statements.c.position, S.statements.c.id).where(
-                S.statements.c.document_id == doc_id)).all())
+            ids = dict(enumerate(conn.execute(_INSERT_STATEMENTS, rows).scalars()))
             tech_rows = [dict(statement_id=ids[i], technique=t)
                          for i, st in enumerate(analysis.statements) for t in set(st.techniques)]
             if tech_rows:
@@ -239,7 +266,7 @@ class Store:
                      start_char=f.start, end_char=f.end,
                      statement_id=ids.get(f.statement) if f.statement is not None else None)
                 for f in analysis.figures])
-        conn.execute(delete(S.errors).where(S.errors.c.source == (analysis.source or "")))
+        self._clear_error(conn, analysis.source or "")
         return AddResult("stored", doc_id, len(rows), new_speakers, digest)
 
     # -- speakers -----------------------------------------------------------------------------
@@ -265,25 +292,30 @@ class Store:
             if identity is None:
                 continue
             if created:
-                identity.id = conn.execute(insert(S.speakers).values(
-                    **self._speaker_row(identity))).inserted_primary_key[0]
+                identity.id = conn.execute(_INSERT_SPEAKER,
+                                           self._speaker_row(identity)).inserted_primary_key[0]
                 new += 1
             touched.setdefault(id(identity), (identity, set()))[1].add(name.strip())
             for position in positions:
                 result[position] = identity.id
+        speaker_rows, alias_updates, alias_inserts = [], [], []
         for identity, aliases in touched.values():
-            conn.execute(update(S.speakers).where(S.speakers.c.id == identity.id).values(
-                **self._speaker_row(identity)))
-            for alias in aliases:
+            speaker_rows.append(dict(self._speaker_row(identity), b_id=identity.id))
+            for alias in sorted(aliases):
                 n = identity.aliases[alias]
                 if alias in identity.stored_aliases:
-                    conn.execute(update(S.speaker_aliases).where(
-                        (S.speaker_aliases.c.speaker_id == identity.id)
-                        & (S.speaker_aliases.c.alias == alias)).values(n_statements=n))
+                    alias_updates.append(dict(b_speaker=identity.id, b_alias=alias,
+                                              n_statements=n))
                 else:
-                    conn.execute(insert(S.speaker_aliases).values(
-                        speaker_id=identity.id, alias=alias, n_statements=n))
+                    alias_inserts.append(dict(speaker_id=identity.id, alias=alias,
+                                              n_statements=n))
                     identity.stored_aliases.add(alias)
+        if speaker_rows:
+            conn.execute(_UPDATE_SPEAKER, speaker_rows)
+        if alias_updates:
+            conn.execute(_UPDATE_ALIAS, alias_updates)
+        if alias_inserts:
+            conn.execute(insert(S.speaker_aliases), alias_inserts)
         return result, new
 
     def rebuild_speakers(self) -> int:
@@ -337,24 +369,23 @@ class Store:
                     organizations="; ".join(identity.organizations) or None,
                     n_statements=identity.n_statements, n_documents=identity.n_documents)
 
-    def _version(self, conn: Connection) -> int:
-        value = conn.execute(select(S.store_meta.c.value).where(
-            S.store_meta.c.key == "speakers_version")).scalar()
-        return int(value or 0)
+    @staticmethod
+    def _version(conn: Connection) -> int:
+        return int(conn.execute(_VERSION).scalar() or 0)
 
     def _bump_version(self, conn: Connection) -> int:
         version = self._version(conn) + 1
-        conn.execute(update(S.store_meta).where(S.store_meta.c.key == "speakers_version")
-                     .values(value=str(version)))
+        conn.execute(_SET_VERSION, {"value": str(version)})
         return version
 
-    def _fresh_index(self, conn: Connection) -> None:
-        """Reload the speaker index when another writer (or a rollback) changed speakers."""
+    def _fresh_index(self, conn: Connection) -> int:
+        """Reload the speaker index when another writer (or a rollback) changed speakers;
+        returns the speakers version the index is at."""
         version = self._version(conn)
-        if self._index is not None and version == self._speakers_version:
-            return
-        self._index = self._load_index(conn)
-        self._speakers_version = version
+        if self._index is None or version != self._speakers_version:
+            self._index = self._load_index(conn)
+            self._speakers_version = version
+        return version
 
     @staticmethod
     def _load_index(conn: Connection) -> SpeakerIndex:

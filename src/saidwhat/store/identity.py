@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional
 
 try:
@@ -104,6 +105,7 @@ class NameParts:
         return self.given[0] if self.given else None
 
 
+@lru_cache(maxsize=65536)
 def parse_name(name: str) -> Optional[NameParts]:
     """Given names, surname and suffix of a person's name; None when nothing is left."""
     text = fold(name)
@@ -141,6 +143,7 @@ def given_match(a: Optional[str], b: Optional[str]) -> Optional[int]:
     return None
 
 
+@lru_cache(maxsize=65536)
 def org_words(org: Optional[str]) -> frozenset[str]:
     if not org:
         return frozenset()
@@ -157,6 +160,7 @@ def orgs_agree(a: Iterable[frozenset[str]], b: frozenset[str]) -> bool:
     return any(x <= b or b <= x for x in a)
 
 
+@lru_cache(maxsize=65536)
 def org_key(name: str) -> str:
     text = fold(name)
     text = re.sub(r"^the\s+", "", text.strip())
@@ -323,6 +327,7 @@ class SpeakerIndex:
                 identity.organizations.append(candidate.organization)
 
 
+@lru_cache(maxsize=65536)
 def _display_name(name: str) -> str:
     """The name without leading titles, keeping the article's capitalisation."""
     words = re.sub(r"[’']s$", "", name.strip()).split()
