@@ -48,8 +48,9 @@ def subject_kind(subject: Optional[Token]) -> str:
 
 
 def features(reader, cue: Token, option: str, content: tuple[int, int], kind: str,
-             subject: Optional[Token], extra: Optional[dict] = None) -> dict[str, float]:
-    lemma = cue.lemma_.lower()
+             subject: Optional[Token], extra: Optional[dict] = None,
+             lemma: Optional[str] = None) -> dict[str, float]:
+    lemma = lemma or cue.lemma_.lower()
     lexicon = "speech" if lemma in SPEECH_VERBS else "belief" if lemma in BELIEF_VERBS else "other"
     text = reader.text[content[0]:content[1]]
     words = text.split()

@@ -89,6 +89,19 @@ class PieceReader:
         if scorer is not None:
             from saidwhat.attribute.scorer import probability
 
+            rule_threshold = scorer.get("rule_threshold", 0.0)
+            kept = []
+            for st in found:
+                features = self.rule_features(st)
+                if features is not None:
+                    st.confidence = round(probability(scorer, features), 3)
+                    # Bare quotes keep their place whatever the score: PolNeAR folds most of
+                    # them into a neighbouring attribution, so it cannot teach their verdict.
+                    if st.confidence < rule_threshold and st.extra.get("rule") != "bare":
+                        continue
+                kept.append(st)
+            found = kept
+
             best: dict[int, tuple[float, object]] = {}
             for cand in self.candidates(found):
                 p = probability(scorer, cand.features)
@@ -115,6 +128,18 @@ class PieceReader:
                 if self.inside_quote(token):
                     continue
                 yield from candidates_for(self, token)
+
+    def rule_features(self, st: RawStatement) -> Optional[dict]:
+        """Scorer features of a rule statement (the scorer learnt which rule outputs PolNeAR
+        annotators agree with: "said" almost always, "know" or "continued" much less)."""
+        from saidwhat.attribute.candidates import features
+
+        cue = st.extra.get("cue_token")
+        if cue is None or st.content is None:
+            return None
+        option = "rule_" + st.extra.get("rule", "cue")
+        return features(self, cue, option, st.content, st.kind, st.speaker_token,
+                        lemma=st.cue_lemma)
 
     def from_candidate(self, cand, p: float) -> RawStatement:
         cue = cand.cue
@@ -147,7 +172,24 @@ class PieceReader:
                     if st.content[0] <= q.start and q.end <= st.content[1]:
                         used_quotes.add(q)
         found.extend(self.bare_quotes(found, used_quotes))
-        return found
+        return self.merge_quote_runs(found)
+
+    def merge_quote_runs(self, found: list[RawStatement]) -> list[RawStatement]:
+        """“First part,” she said. “Second part.” — a direct quote followed, in the same
+        paragraph, by a bare quote is one statement whose content runs over both quotes (the
+        attribution between them included, as PolNeAR marks it with a discontinuous span)."""
+        found = sorted(found, key=lambda s: (s.content or s.cue)[0])
+        merged: list[RawStatement] = []
+        for st in found:
+            prev = merged[-1] if merged else None
+            if (st.carried and prev is not None and prev.kind == "direct" and prev.content
+                    and st.content and prev.content[1] <= st.content[0]):
+                gap = self.text[prev.content[1]:st.content[0]]
+                if "\n" not in gap and len(gap) <= 80 and self.text[prev.content[0]] != "\n":
+                    prev.content = (prev.content[0], st.content[1])
+                    continue
+            merged.append(st)
+        return merged
 
     def from_cue(self, verb: Token, lemma: str, sent) -> Optional[RawStatement]:
         subject = self.subject_of(verb)
@@ -168,7 +210,8 @@ class PieceReader:
             conf -= 0.2
         return RawStatement(cue_span, lemma, content, kind, subject,
                             self.mention_span(subject) if subject is not None else None,
-                            confidence=conf, sentence=self.span_of(sent))
+                            confidence=conf, sentence=self.span_of(sent),
+                            extra={"rule": "cue", "cue_token": verb})
 
     def subject_of(self, verb: Token, depth: int = 0) -> Optional[Token]:
         for child in verb.children:
@@ -327,7 +370,8 @@ class PieceReader:
         cue = (self.start(according), self.end(to))
         return RawStatement(cue, "according to", content, kind, source,
                             self.mention_span(source), confidence=0.7,
-                            sentence=self.span_of(sent))
+                            sentence=self.span_of(sent),
+                            extra={"rule": "according", "cue_token": according})
 
     # -- bare quotes -----------------------------------------------------------------------
     def bare_quotes(self, found: list[RawStatement], used: set[Quote]) -> list[RawStatement]:
@@ -348,9 +392,13 @@ class PieceReader:
             if any(c[0] >= self.sentence_start(q.start) and c[0] < self.sentence_end(q.end)
                    for c in cue_positions):
                 continue
+            opening = self.doc.char_span(q.start - self.offset, q.start - self.offset + 1,
+                                         alignment_mode="expand")
             out.append(RawStatement((q.start, q.end), "quote", (q.start, q.end), "direct",
                                     carried=True, confidence=0.6,
-                                    sentence=(q.start, q.end)))
+                                    sentence=(q.start, q.end),
+                                    extra={"rule": "bare",
+                                           "cue_token": opening[0] if opening else None}))
         return out
 
     def sentence_start(self, pos: int) -> int:
