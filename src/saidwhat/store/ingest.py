@@ -2,7 +2,8 @@
 
 * A document whose content hash is in the store already is skipped before it is analysed,
   so running the same command again after an interruption (Ctrl-C or ``kill -9``) analyses
-  only what is missing: each document is one transaction, stored whole or not at all.
+  only what is missing. Analyses are committed in small batches (at most 64 documents or
+  one second of work), each one transaction: stored whole or not at all.
 * Analyses run in a process pool with a bounded window (memory stays flat on any corpus) and
   come back in input order, so the same inputs give the same speaker identities.
 * A document that cannot be read or analysed goes to the ``errors`` table with its source;
@@ -173,9 +174,12 @@ def ordered_analyses(tasks: Iterable[tuple], *, workers: int, options: Options,
 def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options = Options(),
            metadata: Optional[dict] = None, progress: bool = False,
            total: Optional[int] = None,
-           report: Optional[Callable[[str, str, str], None]] = None) -> IngestSummary:
+           report: Optional[Callable[[str, str, str], None]] = None,
+           batch_size: int = 64, batch_seconds: float = 1.0) -> IngestSummary:
     """Store every item (Documents and ReadFailures from ``saidwhat.read``); returns counts.
 
+    Analyses are committed in batches of up to ``batch_size`` documents, and at least every
+    ``batch_seconds``: an interruption loses at most that much analysis, never half a batch.
     ``report(source, code, message)`` is called for each failed document."""
     from saidwhat.read import ReadFailure
 
@@ -213,6 +217,49 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
             if bar is not None:
                 bar.refresh()
 
+    pending: list[tuple[Document, str, Analysis]] = []
+    last_flush = time.monotonic()
+
+    def count(analysis: Analysis, result) -> None:
+        if result.status == "stored":
+            summary.stored += 1
+            summary.statements += result.statements
+            summary.new_speakers += result.new_speakers
+        elif result.status == "skipped":
+            summary.skipped += 1
+        else:
+            error = analysis.errors[0] if analysis.errors else None
+            fail(analysis.source, error.code if error else "empty",
+                 error.message if error else "the document is empty")
+
+    def store_one(doc: Document, digest: str, analysis: Analysis) -> None:
+        try:
+            count(analysis, store.add(analysis, content_hash_=digest))
+        except SaidwhatError as exc:
+            store.record_error(doc.source, exc.code, str(exc), doc_key=doc.id)
+            fail(doc.source, exc.code, str(exc))
+        except Exception as exc:  # a database error on one document
+            message = str(SaidwhatError("store_failed", reason=f"{type(exc).__name__}: {exc}"))
+            store.record_error(doc.source, "store_failed", message, doc_key=doc.id)
+            fail(doc.source, "store_failed", message)
+
+    def flush() -> None:
+        """One transaction for the analyses waiting; one by one if it fails."""
+        nonlocal last_flush
+        batch = pending[:]
+        pending.clear()
+        last_flush = time.monotonic()
+        if not batch:
+            return
+        try:
+            results = store.add_many([analysis for _, _, analysis in batch])
+        except Exception:
+            for doc, digest, analysis in batch:
+                store_one(doc, digest, analysis)
+            return
+        for (_, _, analysis), result in zip(batch, results):
+            count(analysis, result)
+
     results = ordered_analyses(tasks(), workers=workers, options=options)
     try:
         for task in results:
@@ -226,36 +273,21 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
                 summary.skipped += 1
             else:
                 _, doc, digest, analysis = task
-                try:
-                    result = store.add(analysis, content_hash_=digest)
-                except SaidwhatError as exc:
-                    store.record_error(doc.source, exc.code, str(exc), doc_key=doc.id)
-                    fail(doc.source, exc.code, str(exc))
-                    result = None
-                except Exception as exc:  # a database error on one document
-                    message = str(SaidwhatError("store_failed",
-                                                reason=f"{type(exc).__name__}: {exc}"))
-                    store.record_error(doc.source, "store_failed", message, doc_key=doc.id)
-                    fail(doc.source, "store_failed", message)
-                    result = None
-                if result is None:
-                    pass
-                elif result.status == "stored":
-                    summary.stored += 1
-                    summary.statements += result.statements
-                    summary.new_speakers += result.new_speakers
-                elif result.status == "skipped":
-                    summary.skipped += 1
+                if analysis.errors:
+                    store_one(doc, digest, analysis)  # recorded as an error at once
                 else:
-                    error = analysis.errors[0] if analysis.errors else None
-                    fail(analysis.source, error.code if error else "empty",
-                         error.message if error else "the document is empty")
+                    pending.append((doc, digest, analysis))
+            if len(pending) >= batch_size or (
+                    pending and time.monotonic() - last_flush >= batch_seconds):
+                flush()
             if bar is not None:
-                bar.set_postfix(stored=summary.stored, skipped=summary.skipped,
+                bar.set_postfix(stored=summary.stored + len(pending), skipped=summary.skipped,
                                 failed=summary.failed, refresh=False)
                 bar.update(1)
+        flush()
     except KeyboardInterrupt:
         summary.interrupted = True
+        flush()  # what is analysed already is kept (a second Ctrl-C rolls it back whole)
     finally:
         results.close()
         if bar is not None:
