@@ -69,13 +69,39 @@ def test_bare_surname_learns_a_first_name_and_then_refuses_another():
     assert ids[0].given == "igor"
 
 
-def test_same_name_different_organisations_are_different_people():
-    index, ids = resolve_all(person("John Smith", org="Acme Corporation"),
-                             person("John Smith", org="Globex"),
+def test_same_surname_different_organisations_are_different_people():
+    index, ids = resolve_all(person("Smith", org="Acme Corporation"),
+                             person("Smith", org="Globex"),
+                             person("Smith", org="Acme"),
+                             person("J. Smith", org="Globex"),
                              person("John Smith", org="Acme"))
     assert ids[0] is not ids[1]
     assert ids[2] is ids[0]  # "Acme" fits "Acme Corporation"
+    assert ids[3] is ids[1]  # an initial and Globex: the Globex Smith
+    assert ids[4] is ids[0]  # the Acme Smith learns his first name
     assert len(index) == 2
+
+
+def test_equal_first_names_decide_over_organisations():
+    # a public figure's organisation changes with the article (party, chamber, campaign)
+    _, ids = resolve_all(person("Ted Cruz", org="Senate"), person("Ted Cruz", org="GOP"),
+                         person("Cruz", org="Senate"))
+    assert ids[0] is ids[1] is ids[2]
+
+
+def test_leading_words_a_tagger_keeps_are_not_first_names():
+    _, ids = resolve_all(person("Donald Trump"), person("Billionaire Donald Trump"),
+                         person("Top Trump"), person("Rival Trump"))
+    assert ids[0] is ids[1] is ids[2] is ids[3]
+
+
+def test_one_word_organisation_that_is_a_known_surname_is_the_person():
+    index = SpeakerIndex()
+    donald, _ = index.resolve(person("Donald Trump"))
+    as_org, created = index.resolve(Candidate("ORG", "Trump"))
+    assert as_org is donald and not created
+    reuters, created = index.resolve(Candidate("ORG", "Reuters"))
+    assert created and reuters.type == "ORG"
 
 
 def test_organisation_spelling_variants_agree():
@@ -125,9 +151,9 @@ def test_organisations_merge_on_normalised_name_only():
     assert a.name == "Kremlin"
 
 
-def test_people_and_organisations_never_merge():
+def test_organisations_and_people_merge_only_by_that_surname_rule():
     index = SpeakerIndex()
-    org, _ = index.resolve(Candidate("ORG", "Trump"))
+    org, _ = index.resolve(Candidate("ORG", "Trump Organization"))
     who, _ = index.resolve(person("Trump"))
     assert org is not who
 

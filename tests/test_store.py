@@ -85,6 +85,11 @@ def article(n, rows, *, outlet="example", published="2016-09-12", url=None):
     """An analysis whose text holds one sentence per row: (speaker, content, options)."""
     sentences = [f"{speaker} said that {content}." for speaker, content, _ in rows]
     text = f"Article {n}.\n" + "\n".join(sentences) + "\n"
+    orgs = sorted({o["org"] for _, _, o in rows if o.get("org")})
+    org_entities = []
+    for org in orgs:  # the organisations are named in the text, tagged ORG
+        org_entities.append(Entity(org, "ORG", len(text), len(text) + len(org)))
+        text += org + "\n"
     statements, techniques, figures = [], [], []
     for (speaker, content, options), sentence in zip(rows, sentences):
         st = statement(text, sentence, speaker, **options)
@@ -101,7 +106,8 @@ def article(n, rows, *, outlet="example", published="2016-09-12", url=None):
         id=f"doc{n}", source=f"mem://doc{n}", text=text,
         blocks=[Block(0, len(text), "report", "body")], statements=statements,
         figures=figures, entities=[Entity(s.speaker.name, "PERSON", s.speaker.mention.start,
-                                          s.speaker.mention.end) for s in statements],
+                                          s.speaker.mention.end) for s in statements]
+        + org_entities,
         techniques=techniques,
         meta={k: v for k, v in (("outlet", outlet), ("published", published), ("url", url),
                                 ("title", f"Title {n}")) if v})
@@ -121,8 +127,8 @@ def corpus():
                 outlet="TASS", published="2016-09-20T10:00:00Z"),
         article(3, [("Major General Igor Konashenkov", "no hospitals were hit in Aleppo",
                      dict(act="denial", stance="distancing", kind="mixed")),
-                    ("John Smith", "the bridge would reopen in May", dict(org="Acme")),
-                    ("John Smith", "the budget was balanced", dict(org="Globex"))],
+                    ("Smith", "the bridge would reopen in May", dict(org="Acme")),
+                    ("Smith", "the budget was balanced", dict(org="Globex"))],
                 outlet="RT", published="2016-10-03"),
         article(4, [("Kremlin", "sanctions would fail", dict(stype="ORG", act="prediction"))],
                 outlet=None, published=None, url="https://www.example.org/news/4"),
@@ -140,7 +146,7 @@ def test_add_then_skip_the_same_content(store):
     assert [r.status for r in results] == ["stored"] * 4
     counts = store.counts()
     assert counts["documents"] == 4 and counts["statements"] == 9
-    assert counts["blocks"] == 4 and counts["entities"] == 9
+    assert counts["blocks"] == 4 and counts["entities"] == 12
     assert counts["techniques"] == 3 and counts["statement_techniques"] == 3
     assert counts["figures"] == 1
     again = fill(store)
@@ -175,7 +181,7 @@ def test_speakers_across_documents(store):
     assert igor["act_denial"] == 2 and igor["act_accusation"] == 1
     assert "name_calling 1" in igor["techniques"]
     assert by_name["Dmitry Konashenkov"]["statements"] == 1
-    assert (people["name"] == "John Smith").sum() == 2  # Acme and Globex are two people
+    assert (people["name"] == "Smith").sum() == 2  # Acme's and Globex's are two people
     assert by_name["Kremlin"]["statements"] == 2 and by_name["Kremlin"]["type"] == "ORG"
     assert "Officials" not in by_name  # descriptions are no identity
     assert list(people["statements"]) == sorted(people["statements"], reverse=True)

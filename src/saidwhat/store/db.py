@@ -28,7 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Analysis
 from saidwhat.store import schema as S
-from saidwhat.store.identity import Candidate, Identity, SpeakerIndex
+from saidwhat.store.identity import (Candidate, Identity, SpeakerIndex,
+                                     identity_organization)
 
 DEFAULT_DB = "saidwhat.db"
 _PG_LOCK_KEY = 0x5A1D_3A7  # the advisory lock every writer takes
@@ -105,6 +106,23 @@ _UPDATE_ALIAS = update(S.speaker_aliases).where(
     & (S.speaker_aliases.c.alias == bindparam("b_alias")))
 _SPEAKER_COLUMNS = ("name", "type", "key", "given", "surname", "suffix", "title", "role",
                     "organization", "organizations", "n_statements", "n_documents")
+
+
+def format_counts(counts: dict[str, int]) -> Optional[str]:
+    """{"GOP": 12, "Senate": 1} -> "GOP ×12; Senate ×1" (commonest first)."""
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return "; ".join(f"{k} ×{n}" for k, n in items) or None
+
+
+def parse_counts(value: Optional[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for part in (value or "").split("; "):
+        m = re.match(r"^(.*) ×(\d+)$", part)
+        if m:
+            counts[m[1]] = int(m[2])
+        elif part:
+            counts[part] = 1
+    return counts
 
 
 @dataclass
@@ -306,10 +324,12 @@ class Store:
     def _speakers(self, conn: Connection, analysis: Analysis,
                   doc_id: int) -> tuple[dict[int, int], int]:
         """Statement position -> speakers.id, resolving each article-level speaker once."""
+        org_entities = [e.text for e in analysis.entities if e.label == "ORG"]
         groups: dict[tuple, list[int]] = {}
         for position, st in enumerate(analysis.statements):
             sp = st.speaker
-            key = (sp.type, sp.name or "", sp.title, sp.role, sp.organization)
+            key = (sp.type, sp.name or "", sp.title, sp.role,
+                   identity_organization(sp.organization, org_entities))
             groups.setdefault(key, []).append(position)
         return self._resolve_groups(conn, groups, doc_id)
 
@@ -367,6 +387,11 @@ class Store:
                     st.c.id, st.c.document_id, st.c.speaker_type, st.c.speaker_name,
                     st.c.speaker_title, st.c.speaker_role, st.c.speaker_organization)
                     .order_by(st.c.document_id, st.c.position)).all()
+                org_entities: dict[int, list[str]] = {}
+                for doc_id, entity in conn.execute(select(
+                        S.entities.c.document_id, S.entities.c.text).where(
+                        S.entities.c.label == "ORG")):
+                    org_entities.setdefault(doc_id, []).append(entity)
                 assignments: list[dict] = []
                 doc_groups: dict[tuple, list[int]] = {}
                 current = None
@@ -380,6 +405,7 @@ class Store:
                     if doc_id != current:
                         flush()
                         doc_groups, current = {}, doc_id
+                    org = identity_organization(org, org_entities.get(doc_id, ()))
                     doc_groups.setdefault((type_ or "UNKNOWN", name or "", title, role, org),
                                           []).append(sid)
                 flush()
@@ -399,7 +425,7 @@ class Store:
                     given=identity.given, surname=identity.surname, suffix=identity.suffix,
                     title=identity.title, role=identity.role,
                     organization=identity.organization,
-                    organizations="; ".join(identity.organizations) or None,
+                    organizations=format_counts(identity.organizations),
                     n_statements=identity.n_statements, n_documents=identity.n_documents)
 
     @staticmethod
@@ -428,7 +454,7 @@ class Store:
                 type=row["type"], name=row["name"], surname=row["surname"] or "",
                 given=row["given"], suffix=row["suffix"], title=row["title"], role=row["role"],
                 organization=row["organization"],
-                organizations=[o for o in (row["organizations"] or "").split("; ") if o],
+                organizations=parse_counts(row["organizations"]),
                 n_statements=row["n_statements"], n_documents=row["n_documents"], id=row["id"])
         for speaker_id, alias, n in conn.execute(select(
                 S.speaker_aliases.c.speaker_id, S.speaker_aliases.c.alias,

@@ -7,17 +7,24 @@ speaker with a name, title, role and organisation (attribute/speakers.py). Acros
 
 People (type PERSON)
     A name is parsed into given names, surname and suffix after dropping titles and honorifics
-    ("Major General Igor Konashenkov" -> given ``igor``, surname ``konashenkov``), possessives,
-    punctuation and accents. A speaker joins an existing identity when
+    ("Major General Igor Konashenkov" -> given ``igor``, surname ``konashenkov``), words a
+    tagger lets into a name ("Billionaire Donald Trump"), possessives, punctuation and
+    accents. The organisation that counts is one the article tags as an organisation (not a
+    place, a nationality or a news agency: the store filters it). A speaker joins an existing
+    identity when
 
     1. the surnames are equal, and so are the suffixes (``Donald Trump Jr.`` is not
        ``Donald Trump``);
     2. the first given names agree: equal, or one is missing (a bare surname), or one is an
        initial of the other (``I. Konashenkov``), or one is a known short form of the other
        (``Bill``/``William``);
-    3. the organisations agree: one is missing, or the words of one contain the words of the
+    3. when the first names are not both given in full (a bare surname, an initial), the
+       organisations agree: one is missing, or the words of one contain the words of the
        other (``Defense Ministry`` / ``Russian Defense Ministry``) after normalising spelling
-       (``defence``/``defense``) and party names (``GOP``/``Republican``).
+       (``defence``/``defense``) and party names (``GOP``/``Republican``). Equal first names
+       decide on their own: across a corpus a public figure's organisation changes with the
+       article (party, chamber, campaign, employer), and splitting on it split Hillary Clinton
+       into fifteen identities over PolNeAR.
 
     When several identities qualify, an exact given-name match beats an initial or a missing
     given name, and then the most quoted identity wins (a bare "Trump" goes to the Trump the
@@ -29,7 +36,8 @@ People (type PERSON)
 Organisations (type ORG)
     The same after normalisation: case, accents, a leading "the", punctuation, spelling
     variants. ("The Kremlin" = "Kremlin"; "Russian Defense Ministry" is not "Defense
-    Ministry": which country's would be a guess.)
+    Ministry": which country's would be a guess.) A one-word "organisation" that is the
+    surname of a known person ("Trump said", which taggers often label ORG) is that person.
 
 Everything else (GROUP descriptions such as "officials" or "a source", UNKNOWN speakers) is
 no identity: those statements keep their own wording and no speaker id.
@@ -46,9 +54,10 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 try:
+    from saidwhat.attribute.lexicon import PERSON_DESCRIPTION_WORDS as _DESCRIPTIONS
     from saidwhat.attribute.lexicon import TITLES as _LEXICON_TITLES
 except ImportError:  # pragma: no cover - the lexicon ships with saidwhat
-    _LEXICON_TITLES = []
+    _LEXICON_TITLES, _DESCRIPTIONS = [], set()
 
 IDENTITY_TYPES = ("PERSON", "ORG")
 
@@ -61,8 +70,18 @@ _EXTRA_TITLES = [
     "attorney general", "lieutenant governor", "lt. gov", "congressman", "congresswoman",
     "sheikh", "imam", "rabbi", "father", "u.s", "us",
 ]
+# Words that a named-entity tagger lets into the front of a name ("Billionaire Donald Trump",
+# "Top Clinton aide", "Rival Sanders").
+_LEADING_WORDS = {
+    "top", "young", "old", "absent", "neither", "either", "team", "beneath", "derelict", "rip",
+    "presumptive", "likely", "embattled", "defiant", "outgoing", "incoming", "fellow",
+    "democratic", "gop", "republican", "democrat", "independent", "conservative", "liberal",
+    "progressive", "billionaire", "businessman", "nominee", "candidate", "hopeful", "then",
+    "mr", "mrs", "ms", "dear", "poor", "says", "said", "when", "while", "as", "and", "but",
+}
 TITLE_WORDS = sorted({re.sub(r"\.", "", t.lower()).strip() for t in _LEXICON_TITLES}
-                     | set(_EXTRA_TITLES), key=lambda t: -len(t.split()))
+                     | set(_EXTRA_TITLES) | {d.lower() for d in _DESCRIPTIONS} | _LEADING_WORDS,
+                     key=lambda t: -len(t.split()))
 SUFFIXES = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii", "iii": "iii",
             "iv": "iv", "2nd": "ii", "3rd": "iii"}
 NICKNAMES = {
@@ -170,6 +189,35 @@ def org_key(name: str) -> str:
     return " ".join(words)
 
 
+# News organisations are where a statement was made, not whom the speaker speaks for
+# ("Clinton told Reuters"): they never tell two people apart.
+MEDIA = {org_key(m) for m in (
+    "Reuters", "Associated Press", "AP", "AFP", "Agence France-Presse", "CNN", "Fox News",
+    "Fox", "MSNBC", "NBC", "NBC News", "ABC", "ABC News", "CBS", "CBS News", "NPR", "PBS",
+    "BBC", "Bloomberg", "Politico", "Breitbart", "Breitbart News", "New York Times",
+    "The Times", "Washington Post", "The Post", "USA Today", "Huffington Post", "HuffPost",
+    "Wall Street Journal", "The Journal", "Western Journal", "TASS", "RIA Novosti",
+    "Interfax", "RT", "Sputnik", "Al Jazeera", "Twitter", "Facebook", "Meet the Press",
+    "Face the Nation", "Fox News Sunday", "This Week", "State of the Union", "Good Morning "
+    "America", "Today")}
+
+
+def identity_organization(organization: Optional[str],
+                          organization_entities: Iterable[str]) -> Optional[str]:
+    """The organisation that may tell people apart: only one the article itself tags as an
+    organisation (named-entity label ORG), never a place or nationality (GPE, NORP: "Texas",
+    "Republican", a dateline) or a news organisation."""
+    if not organization:
+        return None
+    key = org_key(organization)
+    if not key or key in MEDIA:
+        return None
+    keys = {org_key(e) for e in organization_entities}
+    if key in keys or any(key in k.split(" and ") for k in keys):
+        return organization
+    return None
+
+
 @dataclass
 class Identity:
     """One person or organisation of the corpus (a row of the ``speakers`` table)."""
@@ -181,7 +229,7 @@ class Identity:
     title: Optional[str] = None
     role: Optional[str] = None
     organization: Optional[str] = None
-    organizations: list[str] = field(default_factory=list)
+    organizations: dict[str, int] = field(default_factory=dict)  # organisation -> statements
     n_statements: int = 0
     n_documents: int = 0
     id: Optional[int] = None
@@ -232,7 +280,11 @@ def _person_score(identity: Identity, candidate: Candidate,
     score = given_match(identity.given, parts.first)
     if score is None:
         return None
-    if not orgs_agree(identity.org_word_sets(), org_words(candidate.organization)):
+    # Equal first names decide on their own: a public figure's organisation changes from one
+    # article to the next (party, chamber, campaign, employer). Without them, organisations
+    # that disagree keep two people apart.
+    if score < 2 and not orgs_agree(identity.org_word_sets(),
+                                    org_words(candidate.organization)):
         return None
     return score
 
@@ -261,6 +313,9 @@ class SpeakerIndex:
         if not eligible(candidate):
             return None
         if candidate.type == "ORG":
+            person = self._person_named_as_org(candidate)
+            if person is not None:
+                return person
             group = self.by_surname.get(("ORG", org_key(candidate.name)), [])
             return group[0] if group else None
         parts = parse_name(candidate.name)
@@ -275,6 +330,20 @@ class SpeakerIndex:
             if best_rank is None or rank > best_rank:
                 best, best_rank = identity, rank
         return best
+
+    def _person_named_as_org(self, candidate: Candidate) -> Optional[Identity]:
+        """A one-word "organisation" that is the surname of a known person ("Trump said",
+        tagged ORG) is that person."""
+        words = re.sub(r"^[Tt]he\s+", "", candidate.name.strip()).split()
+        if len(words) != 1 or not words[0][:1].isupper():
+            return None
+        as_person = Candidate("PERSON", words[0], candidate.title, candidate.role,
+                              candidate.organization)
+        parts = parse_name(words[0])
+        if parts is None or ("PERSON", parts.surname) not in self.by_surname:
+            return None
+        person = self.match(as_person)
+        return person if person is not None and person.given else None
 
     def resolve(self, candidate: Candidate, *, statements: int = 1,
                 document: object = None) -> tuple[Optional[Identity], bool]:
@@ -322,9 +391,10 @@ class SpeakerIndex:
             if value:
                 setattr(identity, attr, value)
         if candidate.organization:
-            identity.organization = candidate.organization
-            if candidate.organization not in identity.organizations:
-                identity.organizations.append(candidate.organization)
+            orgs = identity.organizations
+            orgs[candidate.organization] = orgs.get(candidate.organization, 0) + statements
+            # shown: the organisation named with the most statements
+            identity.organization = max(orgs, key=lambda o: (orgs[o], o == candidate.organization))
 
 
 @lru_cache(maxsize=65536)

@@ -69,8 +69,8 @@ speakers = Table(
     Column("suffix", String(10)),  # jr | sr | ii | iii | iv
     Column("title", Text),  # the latest title seen ("Major General")
     Column("role", Text),
-    Column("organization", Text),
-    Column("organizations", Text),  # every organisation seen, "; "-separated
+    Column("organization", Text),  # the one named with the most statements
+    Column("organizations", Text),  # every organisation seen: "GOP ×12; Senate ×1"
     Column("n_statements", Integer, nullable=False, default=0),
     Column("n_documents", Integer, nullable=False, default=0),
     Index("ix_speakers_surname", "type", "surname"),
