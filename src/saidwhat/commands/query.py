@@ -41,6 +41,18 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def pick_columns(df, columns: str):
+    """Only the named columns (comma-separated), in that order."""
+    from saidwhat.errors import SaidwhatError
+
+    wanted = [c.strip() for c in columns.split(",") if c.strip()]
+    unknown = [c for c in wanted if c not in df.columns]
+    if unknown and not df.empty:
+        raise SaidwhatError("bad_option", option="--columns", reason=(
+            f"no column {', '.join(unknown)}; the columns are {', '.join(map(str, df.columns))}"))
+    return df.reindex(columns=wanted)
+
+
 TABLE_COLUMNS = ["published", "outlet", "speaker", "act", "stance", "content", "techniques"]
 
 
@@ -58,12 +70,7 @@ def run(args) -> int:
                                   since=args.since, until=args.until, text=args.text,
                                   limit=limit or None)
         if args.columns:
-            wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
-            unknown = [c for c in wanted if c not in df.columns]
-            if unknown:
-                raise SaidwhatError("bad_option", option="--columns", reason=(
-                    f"no column {', '.join(unknown)}; the columns are {', '.join(df.columns)}"))
-            df = df[wanted]
+            df = pick_columns(df, args.columns)
         elif args.format == "table":
             df = df[TABLE_COLUMNS]
         write_frame(df, args.format, args.output, title=f"{len(df)} statements",

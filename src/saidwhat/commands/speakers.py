@@ -24,6 +24,7 @@ def register(subparsers) -> None:
     p.add_argument("--rebuild", action="store_true",
                    help="first resolve every stored statement's speaker again (after the "
                         "identity rule changed); no analysis is rerun")
+    p.add_argument("--columns", metavar="A,B,…", default=None, help="only these columns")
     add_output_options(p)
     p.set_defaults(func=run)
 
@@ -45,7 +46,11 @@ def run(args) -> int:
             df = store.speakers(limit=args.limit or None, name=args.name, type=args.type,
                                 outlet=args.outlet, since=args.since, until=args.until,
                                 act=args.act, min_statements=args.min_statements)
-        if args.format == "table":
+        if args.columns:
+            from saidwhat.commands.query import pick_columns
+
+            df = pick_columns(df, args.columns)
+        elif args.format == "table":
             df = df[[c for c in TABLE_COLUMNS if c in df.columns]]
         write_frame(df, args.format, args.output, title=f"{len(df)} most quoted speakers",
                     widths={"name": 3, "acts": 4, "techniques": 3, "aliases": 4})

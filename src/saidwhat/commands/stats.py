@@ -16,6 +16,7 @@ def register(subparsers) -> None:
     p.add_argument("--of", choices=("acts", "techniques", "stances"), default=None,
                    help="what to count (default: acts, then techniques, in table format)")
     add_filters(p)
+    p.add_argument("--columns", metavar="A,B,…", default=None, help="only these columns")
     add_output_options(p)
     p.set_defaults(func=run)
 
@@ -40,6 +41,10 @@ def run(args) -> int:
             if args.format == "table" and of == "techniques" and df.empty:
                 print("no technique spans stored (the tagger was unavailable or found none)")
                 continue
+            if args.columns:
+                from saidwhat.commands.query import pick_columns
+
+                df = pick_columns(df, args.columns)
             write_frame(df, args.format, args.output, title=f"{of} per {args.by}")
     except SaidwhatError as exc:
         print(f"saidwhat: error [{exc.code}]: {exc}", file=sys.stderr)
