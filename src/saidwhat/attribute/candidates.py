@@ -103,8 +103,13 @@ def candidates_for(reader, verb: Token) -> list[Candidate]:
             add("xcomp", child.subtree)
         elif child.dep_ == "dobj":
             person = child.ent_type_ in _PERSON_LIKE or child.pos_ == "PRON"
-            add("dobj", child.subtree, {f"obj_person={person}": 1.0,
-                                        f"obj_pos={child.pos_}": 1.0})
+            obj_features = {f"obj_person={person}": 1.0, f"obj_pos={child.pos_}": 1.0}
+            add("dobj", child.subtree, obj_features)
+            # "criticized voters for not supporting him", "hailed the vote as fantastic":
+            # the object with the verb's complements that follow it.
+            right = _right_arguments(verb, child)
+            if right:
+                add("dobj_right", list(child.subtree) + right, obj_features)
         elif child.dep_ == "prep" and child.lower_ in _PREPS:
             objs = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if objs:
@@ -115,6 +120,21 @@ def candidates_for(reader, verb: Token) -> list[Candidate]:
         out.append(Candidate(verb, "quote", content, kind, subject,
                              features(reader, verb, "quote", content, kind, subject)))
     return out
+
+
+_RIGHT_ARG_DEPS = {"prep", "xcomp", "oprd", "ccomp", "advcl", "dative", "acomp"}
+
+
+def _right_arguments(verb: Token, obj: Token) -> list[Token]:
+    """Tokens of the verb's complements after its object, up to a comma or conjunction."""
+    tokens: list[Token] = []
+    for child in verb.rights:
+        if child.i <= obj.i:
+            continue
+        if child.dep_ in ("punct", "cc", "conj") or child.dep_ not in _RIGHT_ARG_DEPS:
+            break
+        tokens.extend(child.subtree)
+    return tokens
 
 
 def headline_candidate(reader, sent) -> Optional[Candidate]:
