@@ -151,6 +151,8 @@ class SpeakerResolver:
                 return self.last_speaker.speaker(None, "none")
             return Speaker(name="", id="", type="UNKNOWN", mention=mention, mention_kind="none")
         entity, kind = self.entity_for(token, offset)
+        if entity is not None and kind == "name":
+            self.mentions.append((offset + token.idx, entity))
         if entity is None:
             name = _clean_name(mention.text if mention else token.text)
             return Speaker(name=name, id=f"description:{slug(name)}", type="GROUP",
@@ -165,6 +167,10 @@ class SpeakerResolver:
             return self.entity_for(token.head.head, offset)[0], "pronoun"
         if token.pos_ == "PRON" or lower in PERSONAL_PRONOUNS:
             return self.pronoun_antecedent(lower, position), "pronoun"
+        # A surname already known as a person's wins over the small model's entity label
+        # ("Lindqvist said" tagged ORG after "Anna Lindqvist" was tagged PERSON).
+        if token.pos_ == "PROPN" and token.lower_ in self.people:
+            return self.people[token.lower_], "name"
         # A name: the entity that covers the subject token (or a word of its phrase).
         for t in [token] + [c for c in token.children if c.dep_ in ("compound", "appos")]:
             if t.ent_type_ in _NAME_ENTS:
@@ -176,6 +182,9 @@ class SpeakerResolver:
         if token.pos_ == "PROPN":
             name = _clean_name(" ".join(t.text for t in token.subtree
                                         if t.pos_ == "PROPN" and t.i <= token.i))
+            if token.lower_ in ORG_WORDS:
+                # "The Interior Ministry" with no entity from the model: still an organisation.
+                return self.org_for(name or token.text), "name"
             return self.person_for(name or token.text), "name"
         return self.description_antecedent(token, position), "description"
 
@@ -187,7 +196,7 @@ class SpeakerResolver:
             return None
         if self.last_speaker is not None and self.last_speaker.kind == wanted:
             return self.last_speaker
-        for at, entity in reversed(self.mentions):
+        for at, entity in sorted(self.mentions, key=lambda m: m[0], reverse=True):
             if at < position and entity.kind == wanted:
                 return entity
         return None
@@ -200,7 +209,7 @@ class SpeakerResolver:
             return None
         word = token.lemma_.lower()
         if word in PERSON_DESCRIPTION_WORDS:
-            candidates = [e for at, e in reversed(self.mentions) if at < position
+            candidates = [e for at, e in sorted(self.mentions, key=lambda m: m[0], reverse=True) if at < position
                           and e.kind == "PERSON"]
             if self.last_speaker is not None and self.last_speaker.kind == "PERSON":
                 candidates.insert(0, self.last_speaker)
@@ -210,7 +219,7 @@ class SpeakerResolver:
                     return person
             return None
         if word in ORG_WORDS:
-            for at, entity in reversed(self.mentions):
+            for at, entity in sorted(self.mentions, key=lambda m: m[0], reverse=True):
                 if at < position and entity.kind == "ORG" and word in entity.name.lower():
                     return entity
         return None

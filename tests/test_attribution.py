@@ -1,0 +1,78 @@
+"""Statement extraction and speaker resolution on constructions written for the test."""
+from __future__ import annotations
+
+
+def by_content(analysis):
+    return {s.content.text if s.content else None: s for s in analysis.statements}
+
+
+def test_cue_after_and_before_quote_with_guillemets_and_straight_marks(analyze_text):
+    text = ("Foreign Minister Anna Lindqvist spoke in Brussels on Tuesday.\n"
+            "«We will not accept these terms,» Lindqvist said.\n"
+            'She told reporters: "The negotiations are over for this year."\n')
+    a = analyze_text(text)
+    found = by_content(a)
+    assert "«We will not accept these terms,»" in found
+    assert '"The negotiations are over for this year."' in found
+    for st in a.statements:
+        assert st.kind == "direct" and st.speaker.name == "Anna Lindqvist"
+    she = found['"The negotiations are over for this year."']
+    assert she.speaker.mention.text == "She" and she.speaker.mention_kind == "pronoun"
+    assert a.statements[0].speaker.role == "Minister" or a.statements[0].speaker.title
+
+
+def test_according_to_and_indirect_without_that(analyze_text):
+    text = ("The factory will close in March, according to the regional governor.\n"
+            "Union leader Marta Ruiz said the workers had not been consulted.\n")
+    a = analyze_text(text)
+    found = by_content(a)
+    assert "The factory will close in March" in found
+    assert found["The factory will close in March"].cue.text == "according to"
+    st = found["the workers had not been consulted"]
+    assert st.kind == "indirect" and st.speaker.name == "Marta Ruiz"
+
+
+def test_denial_accusation_and_description_resolves_to_organisation(analyze_text):
+    text = ("The Interior Ministry denied that police had used tear gas.\n"
+            "The ministry accused protesters of attacking officers with stones.\n"
+            "Opposition leader Karl Brenner insisted that the vote was rigged.\n")
+    a = analyze_text(text)
+    acts = {s.cue.text: s for s in a.statements}
+    assert acts["denied"].act == "denial"
+    assert acts["denied"].speaker.name == "Interior Ministry"
+    assert acts["accused"].act == "accusation"
+    assert acts["accused"].speaker.name == "Interior Ministry"
+    assert acts["accused"].speaker.mention_kind == "description"
+    assert acts["insisted"].stance == "distancing"
+    assert acts["insisted"].act == "accusation"  # "rigged" ascribes wrongdoing
+
+
+def test_split_quote_is_one_statement_and_bare_quote_carries_speaker(analyze_text):
+    text = ("“We expected more,” coach Daniel Ortiz said, “but the team fought hard.”\n"
+            "Ortiz said the club would appeal against the red card.\n"
+            "“The referee made a mistake and everyone saw it.”\n")
+    a = analyze_text(text)
+    first = a.statements[0]
+    assert first.content.text == ("“We expected more,” coach Daniel Ortiz said, "
+                                  "“but the team fought hard.”")
+    bare = [s for s in a.statements if s.content and s.content.text.startswith("“The referee")]
+    assert bare and bare[0].speaker.name == "Daniel Ortiz" and bare[0].speaker.mention is None
+
+
+def test_people_sharing_a_surname_stay_apart(analyze_text):
+    text = ("Senator Mary Walsh said that the bill would pass.\n"
+            "Her rival, Thomas Walsh, said that it would fail.\n")
+    a = analyze_text(text)
+    names = [s.speaker.name for s in a.statements]
+    assert names == ["Mary Walsh", "Thomas Walsh"]
+
+
+def test_nothing_taken_from_boilerplate(analyze_text):
+    text = ("The mayor said that the budget was balanced.\n"
+            "Support our journalism\n"
+            "Dear readers, we need your help. Editors say that independent news costs money. "
+            "Please donate today.\n")
+    a = analyze_text(text)
+    boundary = next(b.start for b in a.blocks if b.kind == "boilerplate")
+    assert all((s.content or s.cue).end <= boundary for s in a.statements)
+    assert len(a.statements) == 1
