@@ -213,30 +213,39 @@ def speakers(store, *, limit: Optional[int] = 20, name: Many = None, type: Many 
     ``act_<act>`` count column per speech act. ``type`` is PERSON or ORG."""
     st, doc, sp = S.statements, S.documents, S.speakers
     where = _filters(store, outlet=outlet, since=since, until=until, act=act,
-                     technique=technique)
+                     technique=technique)  # on statements and documents
+    who = []  # on speakers
     if _many(name):
         conds = [func.lower(sp.c.name).like(f"%{str(n).lower()}%") for n in _many(name)]
         conds += [sp.c.id.in_(select(S.speaker_aliases.c.speaker_id).where(
             func.lower(S.speaker_aliases.c.alias).like(f"%{str(n).lower()}%")))
             for n in _many(name)]
-        where.append(or_(*conds))
+        who.append(or_(*conds))
     if _many(type):
-        where.append(sp.c.type.in_([str(t).upper() for t in _many(type)]))
-    n_statements = func.count(st.c.id).label("statements")
-    base = st.join(doc, doc.c.id == st.c.document_id).join(sp, sp.c.id == st.c.speaker_id)
-    query = (select(sp.c.id.label("speaker_id"), sp.c.name, sp.c.type, sp.c.title,
-                    sp.c.organization, n_statements,
-                    func.count(func.distinct(st.c.document_id)).label("documents"),
-                    func.count(func.distinct(doc.c.outlet)).label("outlets"))
-             .select_from(base).where(*where)
-             .group_by(sp.c.id, sp.c.name, sp.c.type, sp.c.title, sp.c.organization)
-             .having(func.count(st.c.id) >= max(1, int(min_statements or 1)))
-             .order_by(n_statements.desc(), sp.c.id))
+        who.append(sp.c.type.in_([str(t).upper() for t in _many(type)]))
+    least = max(1, int(min_statements or 1))
+    if not where:
+        # No statement filter: rank by the counts the speakers table keeps (no full scan).
+        query = (select(sp.c.id.label("speaker_id"), sp.c.name, sp.c.type, sp.c.title,
+                        sp.c.organization, sp.c.n_statements.label("statements"),
+                        sp.c.n_documents.label("documents"))
+                 .where(*who, sp.c.n_statements >= least)
+                 .order_by(sp.c.n_statements.desc(), sp.c.id))
+    else:
+        n_statements = func.count(st.c.id).label("statements")
+        base = st.join(doc, doc.c.id == st.c.document_id).join(sp, sp.c.id == st.c.speaker_id)
+        query = (select(sp.c.id.label("speaker_id"), sp.c.name, sp.c.type, sp.c.title,
+                        sp.c.organization, n_statements,
+                        func.count(func.distinct(st.c.document_id)).label("documents"))
+                 .select_from(base).where(*where, *who)
+                 .group_by(sp.c.id, sp.c.name, sp.c.type, sp.c.title, sp.c.organization)
+                 .having(func.count(st.c.id) >= least)
+                 .order_by(n_statements.desc(), sp.c.id))
     if limit:
         query = query.limit(int(limit))
     with store.engine.connect() as conn:
         top = frame(conn.execute(query))
-        columns = list(top.columns) + ["acts", "techniques", "aliases"]
+        columns = list(top.columns) + ["outlets", "acts", "techniques", "aliases"]
         if top.empty:
             return top.reindex(columns=columns)
         ids = [int(i) for i in top["speaker_id"]]
@@ -253,6 +262,10 @@ def speakers(store, *, limit: Optional[int] = 20, name: Many = None, type: Many 
                              .where(st.c.speaker_id.in_(ids), *where)
                              .group_by(st.c.speaker_id, S.statement_techniques.c.technique)
                              ).all()
+        outlets = dict(conn.execute(
+            select(st.c.speaker_id, func.count(func.distinct(doc.c.outlet)))
+            .select_from(st.join(doc, doc.c.id == st.c.document_id))
+            .where(st.c.speaker_id.in_(ids), *where).group_by(st.c.speaker_id)).all())
         aliases = conn.execute(select(S.speaker_aliases.c.speaker_id, S.speaker_aliases.c.alias,
                                       S.speaker_aliases.c.n_statements)
                                .where(S.speaker_aliases.c.speaker_id.in_(ids))).all()
@@ -265,6 +278,7 @@ def speakers(store, *, limit: Optional[int] = 20, name: Many = None, type: Many 
     by_alias: dict[int, dict[str, int]] = {i: {} for i in ids}
     for sid, alias, n in aliases:
         by_alias[sid][alias] = n
+    top["outlets"] = [outlets.get(i, 0) for i in ids]
     top["acts"] = [_summary(by_act[i]) for i in ids]
     top["techniques"] = [_summary(by_tech[i]) for i in ids]
     top["aliases"] = ["; ".join(a for _, a in sorted(((-n, a) for a, n in by_alias[i].items())))
