@@ -41,6 +41,8 @@ class TrainConfig:
     tc_weight_power: float = 0.5   # class weight = (n_max / n_c) ** power
     si_pos_weight: float = 1.0
     threshold: float = 0.4         # SI decoding threshold used when there is no holdout
+    tc_loss_weight: float = 1.0
+    token_tech_weight: float = 0.0  # auxiliary multi-label technique head on tokens (training only)
 
 
 def encoder_dir() -> Path:
@@ -61,6 +63,11 @@ def _examples(articles: list[Article], tk, stride: int):
             r = core.token_range(enc, s, e)
             if r:
                 si[r[0]:r[1] + 1] = 1
+        tok_tech = np.zeros((n, len(TECHNIQUES)), dtype=np.float32)
+        for tech, s, e in art.tc:
+            r = core.token_range(enc, s, e)
+            if r and tech in tindex:
+                tok_tech[r[0]:r[1] + 1, tindex[tech]] = 1.0
         plan = core.span_plan(enc, [(s, e) for _, s, e in art.tc])
         per_window: dict[int, list] = {}
         for (tech, _, _), p in zip(art.tc, plan):
@@ -72,7 +79,9 @@ def _examples(articles: list[Article], tk, stride: int):
             ids, mask = core.window_batch(enc, [w])
             lab = np.full(ids.shape[1], -100, dtype=np.int64)
             lab[1:b - a + 1] = si[a:b]
-            out.append((ids[0], lab, per_window.get(w, [])))
+            tt = np.zeros((ids.shape[1], len(TECHNIQUES)), dtype=np.float32)
+            tt[1:b - a + 1] = tok_tech[a:b]
+            out.append((ids[0], lab, per_window.get(w, []), tt))
     return out
 
 
@@ -87,6 +96,7 @@ def _build_model(torch):
             H = self.encoder.config.hidden_size
             self.drop = nn.Dropout(0.1)
             self.si = nn.Linear(H, 2)
+            self.tok = nn.Linear(H, len(TECHNIQUES))
             self.tc = nn.Sequential(nn.Linear(4 * H + core.N_SCALAR, 256), nn.GELU(),
                                     nn.Dropout(0.1), nn.Linear(256, len(TECHNIQUES)))
 
@@ -199,20 +209,27 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
             mask = torch.zeros((len(batch), T), dtype=torch.long)
             lab = torch.full((len(batch), T), -100, dtype=torch.long)
             spans, tcl = [], []
-            for j, (i_, l_, sp) in enumerate(batch):
+            tt = torch.zeros((len(batch), T, len(TECHNIQUES)))
+            for j, (i_, l_, sp, tt_) in enumerate(batch):
                 ids[j, :len(i_)] = torch.from_numpy(i_)
                 mask[j, :len(i_)] = 1
                 lab[j, :len(l_)] = torch.from_numpy(l_)
+                tt[j, :len(tt_)] = torch.from_numpy(tt_)
                 for ls, le, sc, y in sp:
                     spans.append((j, ls, le, sc))
                     tcl.append(y)
             h, si_logits = model(ids, mask)
             loss_si = si_loss_fn(si_logits.reshape(-1, 2), lab.reshape(-1))
             loss = loss_si
+            if cfg.token_tech_weight:
+                m = (lab != -100).float().unsqueeze(-1)
+                bce = torch.nn.functional.binary_cross_entropy_with_logits(
+                    model.tok(model.drop(h)), tt, reduction="none")
+                loss = loss + cfg.token_tech_weight * (bce * m).sum() / (m.sum() * len(TECHNIQUES))
             if spans:
                 logits = model.tc(model.drop(_span_feats(torch, h, spans)))
                 loss_tc = tc_loss_fn(logits, torch.tensor(tcl))
-                loss = loss + loss_tc
+                loss = loss + cfg.tc_loss_weight * loss_tc
                 run_tc += float(loss_tc)
             run_si += float(loss_si)
             opt.zero_grad()
