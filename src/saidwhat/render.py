@@ -9,33 +9,40 @@ from saidwhat.model import Analysis
 
 def print_table(analysis: Analysis, console: Console | None = None) -> None:
     console = console or Console()
-    title = f"{analysis.source} — {len(analysis.statements)} statements"
-    table = Table(title=title, show_lines=True, expand=True)
-    table.add_column("#", justify="right", width=3)
-    table.add_column("speaker", ratio=2)
-    table.add_column("cue", ratio=1)
-    table.add_column("kind / act / stance", ratio=1)
-    table.add_column("content", ratio=6)
+    table = Table(title=f"{analysis.source} — {len(analysis.statements)} statements",
+                  show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("speaker", ratio=2, min_width=14)
+    table.add_column("cue · kind · act · stance", ratio=2, min_width=14)
+    table.add_column("content", ratio=5)
     for i, st in enumerate(analysis.statements, 1):
         sp = st.speaker
         who = sp.name or "(unattributed)"
-        details = ", ".join(filter(None, [sp.title, sp.role, sp.organization]))
-        if details:
-            who += f"\n[dim]{details}[/dim]"
-        if sp.mention and sp.mention.text != sp.name:
+        if sp.mention and sp.name not in sp.mention.text:
             who += f"\n[dim]as “{sp.mention.text}”[/dim]"
+        elif sp.mention is None and sp.name:
+            who += "\n[dim](carried over)[/dim]"
+        cue = "(quote)" if st.content and st.cue.start == st.content.start else st.cue.text
         content = st.content.text if st.content else "—"
         if st.techniques:
             content += f"\n[magenta]{', '.join(st.techniques)}[/magenta]"
-        table.add_row(str(i), who, st.cue.text if st.kind != "direct" or st.cue.text != content
-                      else "(quote)", f"{st.kind}\n{st.act}\n{st.stance}", content)
+        table.add_row(str(i), who, f"{cue}\n[dim]{st.kind} · {st.act} · {st.stance}[/dim]",
+                      content)
     console.print(table)
+    people = {s.speaker.id: s.speaker for s in analysis.statements if s.speaker.id}
+    for sp in people.values():
+        details = ", ".join(filter(None, [sp.title, sp.role, sp.organization]))
+        if details:
+            console.print(f"[bold]{sp.name}[/bold]: {details}")
     for block in analysis.blocks:
         if block.kind == "boilerplate":
-            console.print(f"[dim]boilerplate {block.label} at {block.start}–{block.end}[/dim]")
+            console.print(f"[dim]boilerplate ({block.label}) at {block.start}–{block.end}: "
+                          f"{analysis.text[block.start:block.end][:60].strip()!r}…[/dim]")
     if analysis.figures:
         console.print("figures: " + "; ".join(
             f"{f.text} (= {f.value:g} {f.unit or ''})".rstrip() for f in analysis.figures))
     if analysis.techniques:
         console.print("techniques: " + "; ".join(
             f"{t.technique} “{t.text}” {t.score:.2f}" for t in analysis.techniques))
+    elif analysis.meta.get("techniques"):
+        console.print(f"[dim]techniques {analysis.meta['techniques']}[/dim]")
