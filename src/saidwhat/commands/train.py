@@ -45,12 +45,22 @@ def _register_attribution(models) -> None:
     a.set_defaults(func=run_attribution)
 
 
-def run_attribution(args) -> int:
+def _missing_train_extra(*modules: str) -> bool:
+    """True (after saying so) when a module of the ``train`` extra is not installed."""
+    import importlib
+
     try:
-        import sklearn  # noqa: F401
+        for module in modules:
+            importlib.import_module(module)
     except ImportError as e:
         print(f"saidwhat train: {e}; install the extra: pip install 'saidwhat[train]'",
               file=sys.stderr)
+        return True
+    return False
+
+
+def run_attribution(args) -> int:
+    if _missing_train_extra("sklearn"):
         return 1
     from saidwhat.attribute.scorer import WEIGHTS_PATH
     from saidwhat.attribute.train_scorer import train as train_scorer
@@ -61,13 +71,10 @@ def run_attribution(args) -> int:
 
 
 def run_techniques(args) -> int:
-    try:
-        from saidwhat.rhetoric.train import TrainConfig, train
-        import torch  # noqa: F401
-    except ImportError as e:
-        print(f"saidwhat train: {e}; install the extra: pip install 'saidwhat[train]'",
-              file=sys.stderr)
+    if _missing_train_extra("torch", "saidwhat.rhetoric.train"):
         return 1
+    from saidwhat.rhetoric.train import TrainConfig, train
+
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("saidwhat.train").addHandler(logging.StreamHandler(sys.stderr))
     cfg = TrainConfig(epochs=args.epochs, threads=args.threads, seed=args.seed)
