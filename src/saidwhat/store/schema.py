@@ -93,7 +93,7 @@ statements = Table(
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"),
            nullable=False),
     Column("position", Integer, nullable=False),  # index in Analysis.statements
-    Column("speaker_id", Integer, ForeignKey("speakers.id"), index=True),  # None: unnamed
+    Column("speaker_id", Integer, ForeignKey("speakers.id")),  # None: unnamed speaker
     Column("speaker_name", Text),  # as this article names the speaker
     Column("speaker_type", String(10)),  # PERSON | ORG | GROUP | UNKNOWN
     Column("speaker_title", Text),
@@ -110,11 +110,14 @@ statements = Table(
     Column("content_start", Integer),
     Column("content_end", Integer),
     Column("kind", String(10), nullable=False),  # direct | indirect | mixed | summary
-    Column("act", String(20), nullable=False, index=True),
+    Column("act", String(20), nullable=False),
     Column("stance", String(12), nullable=False),
     Column("confidence", Float, nullable=False),
     Column("techniques", Text),  # comma-separated copy of statement_techniques, for browsing
     UniqueConstraint("document_id", "position", name="uq_statement_position"),
+    # covering indexes for the per-speaker breakdowns and the per-outlet/week statistics
+    Index("ix_statements_speaker_act_doc", "speaker_id", "act", "document_id"),
+    Index("ix_statements_doc_act", "document_id", "act", "speaker_id"),
 )
 
 statement_techniques = Table(
