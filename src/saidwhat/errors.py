@@ -46,6 +46,17 @@ MESSAGES = {
     "bad_option": "{option}: {reason}",
     "parquet_needs_output": "Parquet output is binary: give --output FILE.parquet or redirect "
                             "standard output to a file",
+    # The web server (web/*, commands/serve.py)
+    "request_too_large": "the request body is larger than this server's limit of {limit:,} "
+                         "bytes (start it with a larger --max-body to allow more)",
+    "no_input": "give the article as text, HTML, an uploaded file or a URL",
+    "several_inputs": "give only one of {given}: one article per request",
+    "no_document": "no article {id} in the store",
+    "no_speaker": "no speaker {id} in the store",
+    "bad_request": "{reason}",
+    "serve_bind": "cannot listen on {host}:{port}: {reason}",
+    "serve_public": "listening on {host}, not on loopback: anyone who can reach this machine "
+                    "can use the server (it has no login)",
 }
 
 
