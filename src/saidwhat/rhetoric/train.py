@@ -43,6 +43,7 @@ class TrainConfig:
     threshold: float = 0.4         # SI decoding threshold used when there is no holdout
     tc_loss_weight: float = 1.0
     token_tech_weight: float = 0.0  # auxiliary multi-label technique head on tokens (training only)
+    eval_each_epoch: bool = True    # else only after the last epoch
 
 
 def encoder_dir() -> Path:
@@ -242,7 +243,7 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
                 log.info("epoch %d step %d/%d loss_si %.4f loss_tc %.4f (%.0fs)", epoch + 1,
                          step, total, run_si / 10, run_tc / 10, time.time() - t0)
                 run_si = run_tc = 0.0
-        if val_arts:
+        if val_arts and (cfg.eval_each_epoch or epoch == cfg.epochs - 1):
             res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model), cfg.stride))
             res["epoch"] = epoch + 1
             history.append(res)
