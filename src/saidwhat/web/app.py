@@ -38,6 +38,10 @@ from saidwhat.web.schemas import (AnalyseRequest, AnalysisModel, ErrorResponse, 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MAX_BODY = 2_000_000  # bytes of one request body (an article is rarely 200 kB)
 PAGE_SIZE = 50
+ACT_COLOURS = dict(zip(ACTS, ("#9aa5b1", "#1f77b4", "#2ca02c", "#d62728", "#ff7f0e", "#8c564b",
+                              "#e377c2", "#9467bd", "#bcbd22", "#17becf", "#393b79", "#637939",
+                              "#7f7f7f")))
+STANCE_COLOURS = {"neutral": "#9aa5b1", "distancing": "#d62728", "endorsing": "#2ca02c"}
 
 # HTTP status of each user-facing error code (anything else: 400).
 STATUS = {
@@ -335,13 +339,15 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
             raise SaidwhatError("no_speaker", id=speaker_id)
         tech_colours = {name: charts.colour(i) for i, name in
                         enumerate(t.name for t in CATALOGUE)}
+        act_colours = ACT_COLOURS
         bins = [(label, {"statements": n}) for label, n in profile["timeline"]["bins"]]
         figures = dict(
             timeline=charts.columns(bins, ["statements"], title="statements over time",
                                     empty="no dated statements"),
-            acts=charts.hbars(profile["acts"], title="speech acts"),
+            acts=charts.hbars(profile["acts"], title="speech acts",
+                              colour_of=lambda a, i: act_colours.get(a, charts.colour(-1))),
             stances=charts.hbars(profile["stances"], title="stances",
-                                 colour_of=lambda s, i: charts.colour(3)),
+                                 colour_of=lambda s, i: STANCE_COLOURS.get(s, charts.colour(-1))),
             techniques=charts.hbars(
                 [(technique_title(t), n) for t, n in profile["techniques"]],
                 title="techniques in statements",
@@ -370,7 +376,7 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
             tech_outlet = tech_week = acts_outlet = acts_week = None
         tech_names = [t.name for t in CATALOGUE]
         tech_colours = {n: charts.colour(i) for i, n in enumerate(tech_names)}
-        act_colours = {a: charts.colour(i) for i, a in enumerate(ACTS)}
+        act_colours = ACT_COLOURS
         figs: dict[str, Any] = {}
         spans = 0
         if error is None:

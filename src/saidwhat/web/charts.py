@@ -59,7 +59,7 @@ def hbars(items: Sequence[tuple[str, float]], *, title: str, colour_of=None,
 
 
 def stacked_hbars(rows: Sequence[tuple[str, dict[str, float]]], series: Sequence[str], *,
-                  title: str, colours: Optional[dict[str, str]] = None, width: int = 720,
+                  title: str, colours: Optional[dict[str, str]] = None, width: int = 1000,
                   bar: int = 20, label_width: int = 170, href_of=None,
                   empty: str = "nothing to show") -> Markup:
     """One horizontal bar per row, split into its series' values (counts, not shares)."""
@@ -100,7 +100,7 @@ def stacked_hbars(rows: Sequence[tuple[str, dict[str, float]]], series: Sequence
 
 
 def columns(bins: Sequence[tuple[str, dict[str, float]]], series: Sequence[str], *,
-            title: str, colours: Optional[dict[str, str]] = None, width: int = 720,
+            title: str, colours: Optional[dict[str, str]] = None, width: int = 1100,
             height: int = 220, empty: str = "nothing to show") -> Markup:
     """Stacked columns over time: ``bins`` are (label, {series: value}) in time order."""
     if not bins or not series:
@@ -110,18 +110,19 @@ def columns(bins: Sequence[tuple[str, dict[str, float]]], series: Sequence[str],
     plot_w, plot_h = width - left - 10, height - bottom - top_pad
     top = max(sum(vals.get(s, 0) for s in series) for _, vals in bins) or 1
     step = plot_w / len(bins)
-    col = max(1.0, step * 0.8)
+    col = min(48.0, max(1.0, step * 0.8))
     parts = [Markup('<svg class="chart columns" role="img" viewBox="0 0 {w} {h}" width="{w}" '
                     'height="{h}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>')
              .format(w=width, h=height, t=title)]
     base = top_pad + plot_h
     parts.append(Markup('<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" class="axis"/>').format(
         x=left, y=base, x2=left + plot_w))
-    for frac in (0.5, 1.0):
-        y = base - plot_h * frac
+    ticks = {top, round(top / 2)} if top >= 2 else {top}
+    for value in sorted(ticks):
+        y = base - plot_h * value / top
         parts.append(Markup('<text x="{x}" y="{y}" text-anchor="end" class="tick">{v}</text>'
                             '<line x1="{x1}" y1="{yl}" x2="{x2}" y2="{yl}" class="grid"/>')
-                     .format(x=left - 4, y=_num(y + 4), v=_fmt(round(top * frac, 1)),
+                     .format(x=left - 4, y=_num(y + 4), v=_fmt(value),
                              x1=left, x2=left + plot_w, yl=_num(y)))
     every = max(1, round(len(bins) / 8))
     for i, (label, vals) in enumerate(bins):
