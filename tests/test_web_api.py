@@ -354,3 +354,62 @@ def test_serve_binds_to_loopback_by_default():
 
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.port == 8000 and not args.allow_private
+
+
+def test_render_nests_crossing_annotations_and_escapes():
+    """The HTML nesting of the renderer (not the tagger): a technique span that crosses a
+    statement's edge is split inside it, the statement stays one element, tags balance, and
+    every piece of text is escaped. The spans here are hand-placed to exercise the nesting."""
+    from html.parser import HTMLParser
+
+    from saidwhat.model import (Analysis, Block, Figure, Span, Speaker, Statement,
+                                TechniqueSpan)
+    from saidwhat.web.render import render_analysis
+
+    text = 'He said <b>"no" & "never"</b> today. <i>Boilerplate</i>'
+    q0, q1 = text.index("<b>"), text.index("</b>") + 4
+    end = text.index(" <i>") + 1
+    analysis = Analysis(id="r", source="r", text=text, blocks=[
+        Block(0, end, "report", "body"), Block(end, len(text), "boilerplate", "promo")])
+    analysis.statements.append(Statement(
+        speaker=Speaker(name="<Ann>", id="person:ann", mention=Span("He", 0, 2),
+                        mention_kind="pronoun"),
+        cue=Span("said", 3, 7), content=Span(text[q0:q1], q0, q1), kind="direct",
+        techniques=["Loaded_Language"]))
+    analysis.techniques.append(TechniqueSpan("Loaded_Language", q0 + 5, q1 + 6,
+                                             text[q0 + 5:q1 + 6], 0.9))
+    analysis.figures.append(Figure("no", 0.0, None, q0 + 4, q0 + 6, 0))
+    view = render_analysis(analysis, speaker_href=lambda i: "/speaker?name=%3CAnn%3E")
+    html = str(view.html)
+
+    class Check(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.tags, self.text = [], [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.stack.append(tag)
+            self.tags.append((tag, dict(attrs)))
+
+        def handle_endtag(self, tag):
+            assert self.stack and self.stack[-1] == tag, (tag, self.stack)
+            self.stack.pop()
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    check = Check()
+    check.feed(html)
+    assert check.stack == []
+    tags = [t for t, _ in check.tags]
+    assert "b" not in tags and "i" not in tags and "script" not in tags
+    assert tags.count("mark") == 1  # the statement is one element
+    assert tags.count("u") == 2  # the crossing technique span is split at the statement's end
+    rendered = "".join(check.text)
+    assert rendered.startswith(text[:q1] + "<Ann>" + text[q1:end])  # the speaker beside it
+    assert rendered.endswith("<i>Boilerplate</i>")
+    assert "&lt;b&gt;" in html and "&amp;" in html and "&lt;Ann&gt;" in html
+    mention = [a for t, a in check.tags if t == "a" and "mention" in a.get("class", "")][0]
+    assert mention["title"] == "He → <Ann>" and mention["href"] == "/speaker?name=%3CAnn%3E"
+    assert [t["name"] for t in view.techniques] == ["Loaded_Language"]
+    assert view.boilerplate_chars == len(text) - end
