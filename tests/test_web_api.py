@@ -240,7 +240,10 @@ def test_speakers(client):
     assert r["identity"]["organization"] == "Russian Defense Ministry"
     assert {a["alias"] for a in r["identity"]["aliases"]} >= {"Igor Konashenkov", "Konashenkov"}
     assert dict(r["acts"])["accusation"] >= 5
-    assert [n for _, n in r["timeline"]["bins"]][0] >= 1 and r["timeline"]["unit"] == "week"
+    bins = r["timeline"]["bins"]
+    assert r["timeline"]["unit"] == "week" and bins[0][0] == "2016-09-19"  # Monday
+    assert bins[-1][0] == "2016-10-17" and len(bins) == 5  # empty weeks filled
+    assert sum(sum(counts.values()) for _, counts in bins) == len(r["statements"])
     assert len(r["statements"]) >= 12
     assert client.get("/api/speakers/99999").status_code == 404
 

@@ -340,10 +340,12 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
         tech_colours = {name: charts.colour(i) for i, name in
                         enumerate(t.name for t in CATALOGUE)}
         act_colours = ACT_COLOURS
-        bins = [(label, {"statements": n}) for label, n in profile["timeline"]["bins"]]
+        bins = profile["timeline"]["bins"]
+        present = [a for a in ACTS if any(a in counts for _, counts in bins)]
         figures = dict(
-            timeline=charts.columns(bins, ["statements"], title="statements over time",
-                                    empty="no dated statements"),
+            timeline=charts.columns(bins, present, title="statements over time, by speech act",
+                                    colours=act_colours, empty="no dated statements"),
+            timeline_legend=charts.legend(present, act_colours) if bins else "",
             acts=charts.hbars(profile["acts"], title="speech acts",
                               colour_of=lambda a, i: act_colours.get(a, charts.colour(-1))),
             stances=charts.hbars(profile["stances"], title="stances",

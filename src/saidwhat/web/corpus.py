@@ -264,7 +264,7 @@ def speaker_profile(store, speaker_id: int) -> Optional[dict]:
     techniques: list[str] = []
     for r in rows:
         techniques.extend(t.strip() for t in (r.get("techniques") or "").split(",") if t.strip())
-    dated = [r["published"] for r in rows if r.get("published")]
+    dated = [(r["published"], r["act"]) for r in rows if r.get("published")]
     return dict(identity=identity, statements=rows,
                 acts=counts(r["act"] for r in rows), stances=counts(r["stance"] for r in rows),
                 kinds=counts(r["kind"] for r in rows), techniques=counts(techniques),
@@ -272,21 +272,26 @@ def speaker_profile(store, speaker_id: int) -> Optional[dict]:
                 timeline=timeline(dated), undated=len(rows) - len(dated))
 
 
-def timeline(days: list[str]) -> dict:
-    """Counts per week, or per month over spans longer than half a year, gaps filled."""
-    if not days:
+def timeline(items: list[tuple[str, str]]) -> dict:
+    """(day, act) pairs counted per week, or per month over spans longer than half a year,
+    the empty weeks or months between filled: {"unit", "bins": [(start day, {act: n})]}."""
+    if not items:
         return {"unit": "week", "bins": []}
-    dates = sorted(dt.date.fromisoformat(d[:10]) for d in days)
-    monthly = (dates[-1] - dates[0]).days > 183
+    dated = sorted((dt.date.fromisoformat(d[:10]), act) for d, act in items)
+    first, final = dated[0][0], dated[-1][0]
+    monthly = (final - first).days > 183
+
     def key(d: dt.date) -> dt.date:
         return d.replace(day=1) if monthly else d - dt.timedelta(days=d.weekday())
-    tally: dict[dt.date, int] = {}
-    for d in dates:
-        tally[key(d)] = tally.get(key(d), 0) + 1
+
+    tally: dict[dt.date, dict[str, int]] = {}
+    for d, act in dated:
+        bucket = tally.setdefault(key(d), {})
+        bucket[act] = bucket.get(act, 0) + 1
     bins = []
-    current, last = key(dates[0]), key(dates[-1])
+    current, last = key(first), key(final)
     while current <= last:
-        bins.append((current.isoformat(), tally.get(current, 0)))
+        bins.append((current.isoformat(), tally.get(current, {})))
         if monthly:
             current = dt.date(current.year + current.month // 12, current.month % 12 + 1, 1)
         else:
