@@ -76,3 +76,14 @@ def test_nothing_taken_from_boilerplate(analyze_text):
     boundary = next(b.start for b in a.blocks if b.kind == "boilerplate")
     assert all((s.content or s.cue).end <= boundary for s in a.statements)
     assert len(a.statements) == 1
+
+
+def test_relative_pronoun_and_unnamed_speakers_are_named_by_their_noun_phrase(analyze_text):
+    text = ("Local officials, who said the fire was under control, asked residents to stay home.\n"
+            "A source close to the campaign said that the plan was reckless.\n")
+    a = analyze_text(text)
+    names = {s.content.text: s.speaker for s in a.statements}
+    assert names["the fire was under control"].name == "Local officials"
+    assert names["the fire was under control"].mention.text == "who"
+    assert names["the plan was reckless"].name == "A source"
+    assert names["the plan was reckless"].mention.text == "A source close to the campaign"

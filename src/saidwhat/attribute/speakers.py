@@ -27,7 +27,6 @@ from saidwhat.model import Span, Speaker
 _TITLE_WORDS = sorted(TITLES, key=lambda t: -len(t.split()))
 _ROLE_WORDS = sorted(ROLES, key=lambda t: -len(t.split()))
 _NAME_ENTS = ("PERSON",)
-_ORG_ENTS = ("ORG", "GPE", "NORP")
 
 
 def slug(name: str) -> str:
@@ -119,12 +118,13 @@ class SpeakerResolver:
             "compound", "amod", "nmod", "poss", "case") or (t.i < ent.start and t.ent_type_)]
         before = [t for t in before if t.i < ent.start]
         words = " ".join(t.text for t in sorted(before, key=lambda t: t.i))
-        orgs = [e for e in ent.doc.ents if e.label_ in _ORG_ENTS and e.end <= ent.start
+        orgs = [e for e in ent.doc.ents if e.label_ == "ORG" and e.end <= ent.start
+                and e.text.split()[-1].lower() not in self.people
                 and e.start >= (min((t.i for t in before), default=ent.start))]
         appos = [c for c in head.children if c.dep_ == "appos"]
         if appos and not words:
             words = " ".join(t.text for t in appos[0].subtree)
-            orgs = [e for e in ent.doc.ents if e.label_ in _ORG_ENTS
+            orgs = [e for e in ent.doc.ents if e.label_ == "ORG"
                     and appos[0].left_edge.i <= e.start and e.end <= appos[0].right_edge.i + 1]
         org_text = orgs[0].text if orgs else None
         rest = words
@@ -154,7 +154,12 @@ class SpeakerResolver:
         if entity is not None and kind == "name":
             self.mentions.append((offset + token.idx, entity))
         if entity is None:
-            name = _clean_name(mention.text if mention else token.text)
+            head = token
+            if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+                head = token.head.head  # "officials, who said …": the antecedent, not "who"
+            # The head noun and its modifiers, without relative clauses or appositions.
+            name = _clean_name(" ".join(t.text for t in head.subtree if t.i <= head.i)) \
+                or _clean_name(mention.text if mention else token.text)
             return Speaker(name=name, id=f"description:{slug(name)}", type="GROUP",
                            mention=mention, mention_kind=kind)
         self.last_speaker, self.last_speaker_at = entity, offset

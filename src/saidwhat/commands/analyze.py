@@ -10,7 +10,8 @@ def register(subparsers) -> None:
         "analyze", help="report every attributed statement of one or more articles",
         description="Analyse articles (text or HTML files, folders, JSONL, or - for stdin) and "
                     "report who said what. Bad inputs are reported per document; the rest go on.")
-    p.add_argument("inputs", nargs="+", metavar="PATH", help="file, folder, .jsonl, or - for stdin")
+    p.add_argument("inputs", nargs="+", metavar="PATH",
+                   help="file, folder, .jsonl, .warc(.gz), http(s) URL, or - for stdin")
     p.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--min-score", type=float, default=0.5,
@@ -18,6 +19,8 @@ def register(subparsers) -> None:
     p.add_argument("--no-techniques", action="store_true", help="skip the technique tagger")
     p.add_argument("--max-chars", type=int, default=None,
                    help="refuse documents longer than this many characters")
+    p.add_argument("--allow-private", action="store_true",
+                   help="let URLs reach private, loopback and link-local addresses")
     p.set_defaults(func=run)
 
 
@@ -26,7 +29,8 @@ def run(args) -> int:
     from saidwhat.read import MAX_CHARS, read_inputs
 
     options = Options(techniques=not args.no_techniques, min_score=args.min_score)
-    items = read_inputs(args.inputs, max_chars=args.max_chars or MAX_CHARS)
+    items = read_inputs(args.inputs, max_chars=args.max_chars or MAX_CHARS,
+                        allow_private=args.allow_private)
     failed = 0
     results = analyze_many(items, workers=args.workers, options=options)
     if args.format == "json":
