@@ -3,6 +3,7 @@ guard, escaping, and the analyse response validated against the output contract'
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -24,30 +25,51 @@ SECOND = ("Konashenkov said on Tuesday that the convoy had not been hit from the
           "“There were no Russian planes there,” Konashenkov told reporters.\n")
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
+PG_URL = os.environ.get("SAIDWHAT_TEST_PG_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not PG_URL, reason="no PostgreSQL server configured: set SAIDWHAT_TEST_PG_URL "
+                       "(.ci/run starts one)"))]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, tmp_path_factory):
     need(SEED)
-    db = tmp_path_factory.mktemp("web") / "web.db"
-    app = create_app(str(db), workers=0, max_body=MAX_BODY, warm=False)
-    with TestClient(app) as c:
-        seed = SEED.read_text(encoding="utf-8")
-        r = c.post("/api/analyse", json={"text": seed, "store": True, "title": "Aleppo",
-                                         "outlet": "The Moscow Times",
-                                         "published": "2016-10-21", "techniques": False})
-        assert r.status_code == 200, r.text
-        c.seed_id = int(r.headers["X-Saidwhat-Document-Id"])
-        r = c.post("/api/analyse", json={"text": SECOND, "store": True, "outlet": "example.org",
-                                         "published": "2016-09-20", "techniques": False})
-        assert r.status_code == 200, r.text
-        c.second_id = int(r.headers["X-Saidwhat-Document-Id"])
-        r = c.post("/api/analyse", json={"text": XSS_TEXT, "store": True, "title": XSS_TITLE,
-                                         "outlet": '"><img src=x onerror=alert(1)>',
-                                         "techniques": False})
-        assert r.status_code == 200, r.text
-        c.xss_id = int(r.headers["X-Saidwhat-Document-Id"])
-        speakers = c.get("/api/speakers", params={"name": "Konashenkov"}).json()["rows"]
-        c.speaker_id = speakers[0]["speaker_id"]
-        yield c
+    drop = None
+    if request.param == "sqlite":
+        db = str(tmp_path_factory.mktemp("web") / "web.db")
+    else:
+        from test_store import make_pg_database
+
+        db, drop = make_pg_database()
+    app = create_app(db, workers=0, max_body=MAX_BODY, warm=False)
+    try:
+        with TestClient(app) as c:
+            yield _populate(c)
+    finally:
+        if drop:
+            drop()
+
+
+def _populate(c):
+    """Three stored articles: the founding example, a second Konashenkov story, an XSS one."""
+    seed = SEED.read_text(encoding="utf-8")
+    r = c.post("/api/analyse", json={"text": seed, "store": True, "title": "Aleppo",
+                                     "outlet": "The Moscow Times",
+                                     "published": "2016-10-21", "techniques": False})
+    assert r.status_code == 200, r.text
+    c.seed_id = int(r.headers["X-Saidwhat-Document-Id"])
+    r = c.post("/api/analyse", json={"text": SECOND, "store": True, "outlet": "example.org",
+                                     "published": "2016-09-20", "techniques": False})
+    assert r.status_code == 200, r.text
+    c.second_id = int(r.headers["X-Saidwhat-Document-Id"])
+    r = c.post("/api/analyse", json={"text": XSS_TEXT, "store": True, "title": XSS_TITLE,
+                                     "outlet": '"><img src=x onerror=alert(1)>',
+                                     "techniques": False})
+    assert r.status_code == 200, r.text
+    c.xss_id = int(r.headers["X-Saidwhat-Document-Id"])
+    speakers = c.get("/api/speakers", params={"name": "Konashenkov"}).json()["rows"]
+    c.speaker_id = speakers[0]["speaker_id"]
+    return c
 
 
 def check_contract(data: dict) -> AnalysisModel:
