@@ -75,7 +75,7 @@ def _env() -> Environment:
 
 def _qs(base: str, **params) -> str:
     """``base?k=v`` from the non-empty params (values URL-encoded)."""
-    clean = {k: v for k, v in params.items() if v not in (None, "", 0) or k == "offset" and v}
+    clean = {k: v for k, v in params.items() if v not in (None, "", 0)}
     return base + ("?" + urlencode(clean) if clean else "")
 
 
