@@ -35,6 +35,8 @@ class Encoded:
     offsets: np.ndarray          # [n_tokens, 2] char offsets of content tokens
     ids: np.ndarray              # [n_tokens]
     windows: list[tuple[int, int]]  # content-token ranges [a, b)
+    # per-token technique probabilities [n_tokens, n_classes], when the encoder gives them
+    token_tech: np.ndarray | None = None
 
 
 def encode(tokenizer, text: str, max_len: int = MAX_LEN, stride: int = 192) -> Encoded:
@@ -136,12 +138,17 @@ def run_windows(enc: Encoded, encoder: EncoderFn, batch_size: int = 8):
     prob_sum = np.zeros(n, dtype=np.float64)
     prob_cnt = np.zeros(n, dtype=np.float64)
     hiddens: list[np.ndarray] = [None] * len(enc.windows)  # type: ignore
+    tt_sum = None
     if n == 0:
         return hiddens, prob_sum
     for i in range(0, len(enc.windows), batch_size):
         which = list(range(i, min(len(enc.windows), i + batch_size)))
         ids, mask = window_batch(enc, which)
-        hidden, prob = encoder(ids, mask)
+        res = encoder(ids, mask)
+        hidden, prob = res[0], res[1]
+        tt = res[2] if len(res) > 2 else None
+        if tt is not None and tt_sum is None:
+            tt_sum = np.zeros((n, tt.shape[-1]), dtype=np.float64)
         for j, w in enumerate(which):
             a, b = enc.windows[w]
             L = b - a
@@ -152,7 +159,12 @@ def run_windows(enc: Encoded, encoder: EncoderFn, batch_size: int = 8):
             wt = np.minimum(wt, 32.0)
             prob_sum[a:b] += prob[j, 1:L + 1] * wt
             prob_cnt[a:b] += wt
-    return hiddens, prob_sum / np.maximum(prob_cnt, 1e-9)
+            if tt is not None:
+                tt_sum[a:b] += tt[j, 1:L + 1] * wt[:, None]
+    cnt = np.maximum(prob_cnt, 1e-9)
+    if tt_sum is not None:
+        enc.token_tech = tt_sum / cnt[:, None]
+    return hiddens, prob_sum / cnt
 
 
 def decode_spans(enc: Encoded, prob: np.ndarray, threshold: float,
@@ -189,7 +201,8 @@ def decode_spans(enc: Encoded, prob: np.ndarray, threshold: float,
         while e < len(text) and text[e].isalnum():
             e += 1
         if sum(c.isalnum() for c in text[s:e]) >= max(1, min_chars):
-            out.append((s, e, float(prob[i:j + 1].mean())))
+            seg = prob[i:j + 1]
+            out.append((s, e, float(seg[seg >= threshold].mean())))
     # widening can make neighbours overlap: merge them
     merged: list[list] = []
     for s, e, p in out:
@@ -212,6 +225,23 @@ def classify(enc: Encoded, hiddens, spans: Sequence[tuple[int, int]], head: Head
     feats = np.stack([pool(hiddens[plan[i][0]], plan[i][1], plan[i][2], plan[i][3])
                       for i in rows]).astype(np.float32)
     out[rows] = head(feats)
+    return out
+
+
+def mix_token_tech(enc: Encoded, spans: Sequence[tuple[int, int]], probs: np.ndarray,
+                   weight: float) -> np.ndarray:
+    """Blend span-head probabilities with the mean per-token technique probabilities over each
+    span (normalised), ``(1 - weight) * head + weight * tokens``; unchanged without token
+    probabilities."""
+    if enc.token_tech is None or weight <= 0:
+        return probs
+    out = probs.copy()
+    for i, (s, e) in enumerate(spans):
+        r = token_range(enc, s, e)
+        if r is None:
+            continue
+        m = enc.token_tech[r[0]:r[1] + 1].mean(0)
+        out[i] = (1 - weight) * probs[i] + weight * m / max(m.sum(), 1e-9)
     return out
 
 

@@ -51,6 +51,7 @@ class Tagger:
         self.high = self.meta.get("high")
         self.gap: int = int(self.meta.get("gap", 0))
         self.min_chars: int = int(self.meta.get("min_chars", 1))
+        self.tech_mix: float = float(self.meta.get("tech_mix", 0.0))
         if threads is None:
             threads = int(os.environ.get("SAIDWHAT_THREADS", "0") or 0)
         opts = ort.SessionOptions()
@@ -65,8 +66,7 @@ class Tagger:
 
     # the two callables core.* expects
     def _encode(self, ids: np.ndarray, mask: np.ndarray):
-        hidden, prob = self.encoder.run(None, {"input_ids": ids, "attention_mask": mask})
-        return hidden, prob
+        return self.encoder.run(None, {"input_ids": ids, "attention_mask": mask})
 
     def _head(self, feats: np.ndarray) -> np.ndarray:
         return self.head.run(None, {"features": feats.astype(np.float32)})[0]
@@ -92,8 +92,9 @@ class Tagger:
         found = self._decode(enc, prob)
         if not found:
             return []
-        probs = core.classify(enc, hiddens, [(s, e) for s, e, _ in found], self._head,
-                              len(self.techniques))
+        spans = [(s, e) for s, e, _ in found]
+        probs = core.classify(enc, hiddens, spans, self._head, len(self.techniques))
+        probs = core.mix_token_tech(enc, spans, probs, self.tech_mix)
         out = []
         for (s, e, p), tp in zip(found, probs):
             span_conf = 0.5 + 0.5 * (p - self.threshold) / max(1e-6, 1 - self.threshold)
@@ -112,6 +113,7 @@ class Tagger:
             return []
         enc, hiddens, _ = self._run(text)
         probs = core.classify(enc, hiddens, spans, self._head, len(self.techniques))
+        probs = core.mix_token_tech(enc, spans, probs, self.tech_mix)
         return core.assign_labels(spans, probs, self.techniques)
 
 

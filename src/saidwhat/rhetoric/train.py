@@ -281,6 +281,7 @@ def export(torch, model, tk, out: Path, meta: dict) -> None:
     """encoder.onnx (fp32), encoder.int8.onnx, tc_head.onnx, tokenizer.json, tagger.json."""
     model.eval()
     nn = torch.nn
+    with_tok = bool(meta.get("config", {}).get("token_tech_weight"))
 
     class Enc(nn.Module):
         def __init__(self, m):
@@ -289,6 +290,8 @@ def export(torch, model, tk, out: Path, meta: dict) -> None:
 
         def forward(self, input_ids, attention_mask):
             h, lg = self.m(input_ids, attention_mask)
+            if with_tok:
+                return h, torch.softmax(lg, -1)[..., 1], torch.sigmoid(self.m.tok(h))
             return h, torch.softmax(lg, -1)[..., 1]
 
     class Head(nn.Module):
@@ -303,9 +306,10 @@ def export(torch, model, tk, out: Path, meta: dict) -> None:
     mask = torch.ones_like(ids)
     torch.onnx.export(Enc(model), (ids, mask), str(out / "encoder.onnx"),
                       input_names=["input_ids", "attention_mask"],
-                      output_names=["hidden", "span_prob"],
+                      output_names=["hidden", "span_prob"] + (["token_tech"] if with_tok else []),
                       dynamic_axes={"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"},
-                                    "hidden": {0: "b", 1: "t"}, "span_prob": {0: "b", 1: "t"}},
+                                    "hidden": {0: "b", 1: "t"}, "span_prob": {0: "b", 1: "t"},
+                                    "token_tech": {0: "b", 1: "t"}},
                       opset_version=17, dynamo=False)
     feats = torch.zeros((2, 4 * model.encoder.config.hidden_size + core.N_SCALAR))
     torch.onnx.export(Head(model), (feats,), str(out / "tc_head.onnx"),
@@ -319,3 +323,14 @@ def export(torch, model, tk, out: Path, meta: dict) -> None:
     meta = dict(meta, encoder="encoder.int8.onnx", head="tc_head.onnx", tokenizer="tokenizer.json")
     (out / "tagger.json").write_text(json.dumps(meta, indent=1))
     torch.save(model.state_dict(), out / "model.pt")
+
+
+def export_checkpoint(run_dir: str | Path) -> None:
+    """Export a finished run again from its ``model.pt`` (e.g. after the export changed)."""
+    import torch
+    run_dir = Path(run_dir)
+    meta = json.loads((run_dir / "tagger.json").read_text())
+    model = _build_model(torch)
+    model.load_state_dict(torch.load(run_dir / "model.pt"), strict=False)
+    tk = core.load_tokenizer(encoder_dir() / "tokenizer.json")
+    export(torch, model, tk, run_dir, meta)

@@ -14,10 +14,11 @@ from saidwhat.rhetoric import core, ptc
 from saidwhat.rhetoric.scorer import score_si, score_tc
 from saidwhat.rhetoric.tagger import Tagger
 
+MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)
 GRID = {
-    "threshold": (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5),
-    "high_delta": (0.0, 0.1, 0.2, 0.3),
-    "gap": (0, 1, 2),
+    "threshold": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
+    "high_delta": (0.0, 0.1, 0.2, 0.3, 0.4),
+    "gap": (0, 2, 4, 8, 12, 16),
     "min_chars": (1, 3),
 }
 
@@ -27,15 +28,24 @@ def run(model_dir: Path, data: Path, threads: int = 1):
     arts = {a.id: a for a in ptc.load_corpus(data)}
     val = [arts[i] for i in ptc.validation_ids()]
     cached = []
-    tc_pred = {}
+    tc_cache = []
     for a in val:
         enc, hiddens, prob = tagger._run(a.text)
         cached.append((a, enc, prob))
         spans = [(s, e) for _, s, e in a.tc]
         if spans:
             probs = core.classify(enc, hiddens, spans, tagger._head, len(tagger.techniques))
+            tc_cache.append((a, enc, spans, probs))
+    gold_tc = {a.id: a.tc for a in val}
+    mixes = MIXES if any(enc.token_tech is not None for _, enc, _ in cached) else (0.0,)
+    tc_by_mix = {}
+    for mix in mixes:
+        tc_pred = {}
+        for a, enc, spans, probs in tc_cache:
+            pm = core.mix_token_tech(enc, spans, probs, mix)
             tc_pred[a.id] = [(l, s, e) for l, (s, e) in
-                             zip(core.assign_labels(spans, probs, tagger.techniques), spans)]
+                             zip(core.assign_labels(spans, pm, tagger.techniques), spans)]
+        tc_by_mix[mix] = score_tc(tc_pred, gold_tc)
     gold_si = {a.id: a.si for a in val}
     results = []
     for t, hd, gap, mc in itertools.product(*GRID.values()):
@@ -46,7 +56,10 @@ def run(model_dir: Path, data: Path, threads: int = 1):
         results.append(({"threshold": t, "high": round(high, 2), "gap": gap, "min_chars": mc},
                         sc))
     results.sort(key=lambda r: -r[1].f1)
-    tc = score_tc(tc_pred, {a.id: a.tc for a in val})
+    best_mix = max(tc_by_mix, key=lambda m: tc_by_mix[m].f1)
+    tc = tc_by_mix[best_mix]
+    tc.mix = best_mix
+    tc.by_mix = {m: round(v.f1, 4) for m, v in tc_by_mix.items()}
     plain = next(r for r in results if r[0]["high"] == r[0]["threshold"] and r[0]["gap"] == 0
                  and r[0]["min_chars"] == 1)
     return results, plain, tc, len(val)
@@ -68,7 +81,8 @@ def main() -> None:
                                "recall": plain[1].recall, "f1": plain[1].f1},
         "si_top10": [{"decoding": d, "f1": round(s.f1, 4), "p": round(s.precision, 4),
                       "r": round(s.recall, 4)} for d, s in results[:10]],
-        "tc": {"micro_f1": tc.f1, "per_technique": tc.per_technique},
+        "tc": {"micro_f1": tc.f1, "tech_mix": tc.mix, "by_mix": tc.by_mix,
+               "per_technique": tc.per_technique},
     }
     print(json.dumps(report, indent=1))
     (args.model_dir / "validation_int8.json").write_text(json.dumps(report, indent=1))
@@ -76,6 +90,7 @@ def main() -> None:
         meta_path = args.model_dir / "tagger.json"
         meta = json.loads(meta_path.read_text())
         meta.update(best)
+        meta["tech_mix"] = tc.mix
         meta["validation_int8"] = {"si_f1": sc.f1, "si_precision": sc.precision,
                                    "si_recall": sc.recall, "tc_micro_f1": tc.f1}
         meta_path.write_text(json.dumps(meta, indent=1))
