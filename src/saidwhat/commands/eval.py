@@ -22,6 +22,8 @@ def register(subparsers) -> None:
     corpora = parser.add_subparsers(dest="corpus", metavar="CORPUS")
     parser.set_defaults(func=lambda args: _no_corpus(parser))
     _register_polnear(corpora)
+    from saidwhat.rhetoric.evalptc import add_ptc_parser  # PTC, SemEval-2020 Task 11
+    add_ptc_parser(corpora)
 
 
 def _no_corpus(parser: argparse.ArgumentParser) -> int:
