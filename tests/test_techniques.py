@@ -2,6 +2,7 @@
 real PTC articles read from ../shared at test time."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from saidwhat.rhetoric.catalogue import CATALOGUE, TECHNIQUES
 ROOT = Path(__file__).resolve().parents[1]
 PTC = ROOT.parent / "shared" / "data" / "ptc-train"
 EXAMPLE = ROOT.parent / "shared" / "examples" / "konashenkov-aleppo.txt"
+os.environ.setdefault("SAIDWHAT_THREADS", "1")  # the machine is shared
 needs_data = pytest.mark.skipif(not PTC.is_dir(), reason="../shared/data/ptc-train not present")
 
 
