@@ -75,6 +75,15 @@ def features(reader, cue: Token, option: str, content: tuple[int, int], kind: st
         f"cue_in_quote={reader.inside_quote(cue)}": 1.0,
         f"sent_start={cue.is_sent_start or cue.i == cue.sent.start}": 1.0,
     }
+    # What the content is: a clause (has a verb of its own), a bare noun phrase, a name.
+    local = reader.doc.char_span(content[0] - reader.offset, content[1] - reader.offset,
+                                 alignment_mode="expand")
+    if local is not None and len(local):
+        root = local.root
+        f[f"croot={root.pos_}"] = 1.0
+        f[f"opt_croot={option}|{root.pos_}"] = 1.0
+        f[f"cverb={any(t.pos_ in ('VERB', 'AUX') for t in local)}"] = 1.0
+        f[f"cents={'+'.join(sorted({e.label_ for e in local.ents})[:2]) or 'none'}"] = 1.0
     for a in aux:
         f[f"aux={a}"] = 1.0
     for key, value in (extra or {}).items():
