@@ -95,23 +95,37 @@ def test_assign_labels_gives_repeated_span_its_second_technique():
     assert labels == ["b", "c", "a"]
 
 
+WANTED = {"Name_Calling,Labeling", "Loaded_Language", "Doubt"}
+
+
+def _marked(text, spans, phrase):
+    s = text.index(phrase)
+    e = s + len(phrase)
+    return [t for t in spans if t.start < e and t.end > s and t.technique in WANTED]
+
+
 @needs_model
-@pytest.mark.xfail(reason="issue 3 open: the shipped model (trained on the 80% split) does not "
-                          "yet mark all three clear phrases of the founding example",
-                   strict=False)
-def test_founding_example_marks_the_rhetoric():
+def test_founding_example_spans_are_valid_and_hot_air_is_marked():
     from saidwhat.rhetoric.tagger import tag_techniques
     text = EXAMPLE.read_text(encoding="utf-8")
-    spans = tag_techniques(text, min_score=0.0)
-    wanted = {"Name_Calling,Labeling", "Loaded_Language", "Doubt"}
-    for phrase in ("theatrical screams", "Russophobic hot air", "cinema"):
-        s = text.index(phrase)
-        e = s + len(phrase)
-        hits = [t for t in spans if t.start < e and t.end > s and t.technique in wanted]
-        assert hits, f"{phrase!r} not marked: {[(t.text, t.technique) for t in spans]}"
+    spans = tag_techniques(text)
+    assert _marked(text, spans, "Russophobic hot air")
     for t in spans:
-        assert text[t.start:t.end] == t.text and 0.0 <= t.score <= 1.0
+        assert text[t.start:t.end] == t.text and 0.5 <= t.score <= 1.0
         assert t.technique in TECHNIQUES
+
+
+@needs_model
+@pytest.mark.xfail(reason="issue 3 open: the shipped model (trained on the 80% split) leaves "
+                          "'theatrical screams' (peak 0.48) and 'cinema' (0.42) under the "
+                          "default min_score 0.5; see docs/model-card-techniques.md",
+                   strict=False)
+def test_founding_example_marks_all_three_phrases():
+    from saidwhat.rhetoric.tagger import tag_techniques
+    text = EXAMPLE.read_text(encoding="utf-8")
+    spans = tag_techniques(text)
+    for phrase in ("theatrical screams", "Russophobic hot air", "cinema"):
+        assert _marked(text, spans, phrase), phrase
 
 
 @needs_model

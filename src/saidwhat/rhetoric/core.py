@@ -173,7 +173,7 @@ def decode_spans(enc: Encoded, prob: np.ndarray, threshold: float,
     """Runs of tokens with probability >= threshold that hold at least one token >= ``high``
     (hysteresis; ``high`` defaults to the threshold), joined across gaps of at most ``gap``
     tokens, widened to whole words, with at least ``min_chars`` letters or digits;
-    (start, end, mean probability)."""
+    (start, end, peak token probability)."""
     text = enc.text
     high = threshold if high is None else max(high, threshold)
     on = prob >= threshold
@@ -201,8 +201,7 @@ def decode_spans(enc: Encoded, prob: np.ndarray, threshold: float,
         while e < len(text) and text[e].isalnum():
             e += 1
         if sum(c.isalnum() for c in text[s:e]) >= max(1, min_chars):
-            seg = prob[i:j + 1]
-            out.append((s, e, float(seg[seg >= threshold].mean())))
+            out.append((s, e, float(prob[i:j + 1].max())))
     # widening can make neighbours overlap: merge them
     merged: list[list] = []
     for s, e, p in out:

@@ -85,11 +85,14 @@ class Tagger:
         return self._decode(enc, prob)
 
     def tag(self, text: str, min_score: float = 0.5) -> list[TechniqueSpan]:
-        """Technique spans. A span's score is P(technique) for the span times the span's mean
-        token probability rescaled so that the decoding threshold maps to 0.5; a span gets its
-        best technique, and a second one when that is also likely (score >= min_score)."""
+        """Technique spans. A span's score is the model's peak probability that its tokens are
+        propaganda; ``min_score`` is the peak a span needs (the span-identification numbers in
+        docs/accuracy.md use the decoding chosen on validation, ``spans()``). A span gets its most
+        likely technique, and a second one (score scaled by the technique probabilities) when
+        that technique has probability >= 0.3 and the scaled score still reaches min_score."""
         enc, hiddens, prob = self._run(text)
-        found = self._decode(enc, prob)
+        low = max(min(self.threshold, min_score), self.threshold / 2)
+        found = core.decode_spans(enc, prob, low, max(min_score, low), self.gap, self.min_chars)
         if not found:
             return []
         spans = [(s, e) for s, e, _ in found]
@@ -97,14 +100,14 @@ class Tagger:
         probs = core.mix_token_tech(enc, spans, probs, self.tech_mix)
         out = []
         for (s, e, p), tp in zip(found, probs):
-            span_conf = 0.5 + 0.5 * (p - self.threshold) / max(1e-6, 1 - self.threshold)
             order = np.argsort(-tp)
-            for rank, k in enumerate(order[:2]):
-                score = float(span_conf) if rank == 0 else float(span_conf * tp[k] / tp[order[0]])
-                if rank == 0 or (tp[k] >= 0.3 and score >= min_score):
-                    if score >= min_score:
-                        out.append(TechniqueSpan(self.techniques[int(k)], s, e, text[s:e],
-                                                 round(score, 4)))
+            first = int(order[0])
+            out.append(TechniqueSpan(self.techniques[first], s, e, text[s:e], round(p, 4)))
+            second = int(order[1])
+            score2 = p * tp[second] / tp[first]
+            if tp[second] >= 0.3 and score2 >= min_score:
+                out.append(TechniqueSpan(self.techniques[second], s, e, text[s:e],
+                                         round(float(score2), 4)))
         out.sort(key=lambda t: (t.start, t.end, -t.score))
         return out
 
