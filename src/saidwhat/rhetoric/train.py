@@ -39,10 +39,10 @@ class TrainConfig:
     seed: int = 13
     threads: int = 1
     tc_weight_power: float = 0.5   # class weight = (n_max / n_c) ** power
-    si_pos_weight: float = 1.0
+    si_pos_weight: float = 2.0     # v1: 1.0
     threshold: float = 0.4         # SI decoding threshold used when there is no holdout
     tc_loss_weight: float = 1.0
-    token_tech_weight: float = 0.0  # auxiliary multi-label technique head on tokens (training only)
+    token_tech_weight: float = 0.5  # auxiliary multi-label technique head on tokens (v1: 0.0)
     eval_each_epoch: bool = True    # else only after the last epoch
 
 
@@ -254,6 +254,13 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
             "threshold": threshold, "trained_on": len(train_arts),
             "holdout": bool(val_arts), "config": cfg.__dict__,
             "train_seconds": round(time.time() - t0)}
+    if not history:
+        # no holdout: ship the span decoding chosen on validation for the current model
+        shipped = Path(__file__).with_name("model") / "tagger.json"
+        if shipped.exists():
+            old = json.loads(shipped.read_text())
+            meta.update({k: old[k] for k in ("threshold", "high", "gap", "min_chars", "tech_mix")
+                         if k in old})
     if history:
         meta["validation"] = history[-1]
         (out / "validation.json").write_text(json.dumps(history, indent=1))
