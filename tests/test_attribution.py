@@ -87,3 +87,10 @@ def test_relative_pronoun_and_unnamed_speakers_are_named_by_their_noun_phrase(an
     assert names["the fire was under control"].mention.text == "who"
     assert names["the plan was reckless"].name == "A source"
     assert names["the plan was reckless"].mention.text == "A source close to the campaign"
+
+
+def test_a_closing_bracket_that_closes_inside_the_mention_stays(analyze_text):
+    a = analyze_text("Rep. Hank Johnson (D-Ga.) said that the hearing was a waste of time.\n")
+    st = a.statements[0]
+    assert st.speaker.mention.text == "Rep. Hank Johnson (D-Ga.)"
+    assert st.content.text == "the hearing was a waste of time"
