@@ -125,7 +125,3 @@ class Analysis:
         data = asdict(self)
         meta = data.pop("meta")
         return {"schema_version": SCHEMA_VERSION, **data, "meta": meta}
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors

@@ -18,7 +18,7 @@ from saidwhat.attribute.extract import PieceReader, RawStatement
 from saidwhat.attribute.quotes import find_quotes
 from saidwhat.attribute.scorer import load_scorer
 from saidwhat.attribute.speakers import SpeakerResolver
-from saidwhat.errors import SaidwhatError
+from saidwhat.errors import SaidwhatError, message
 from saidwhat.figures import figures_in
 from saidwhat.model import Analysis, Document, DocumentError, Entity, Span, Statement
 from saidwhat.nlp import MAX_PIECE_CHARS, get_nlp
@@ -65,8 +65,8 @@ def analyze(doc: Document, options: Options = Options()) -> Analysis:
     except SaidwhatError as exc:
         analysis.errors.append(DocumentError(exc.code, str(exc)))
     except Exception as exc:  # one document's failure must not stop a batch
-        analysis.errors.append(DocumentError("analysis_failed", SaidwhatError(
-            "analysis_failed", reason=f"{type(exc).__name__}: {exc}").args[0]))
+        analysis.errors.append(DocumentError("analysis_failed", message(
+            "analysis_failed", reason=f"{type(exc).__name__}: {exc}")))
     return analysis
 
 

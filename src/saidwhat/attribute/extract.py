@@ -10,6 +10,7 @@ speaker token to a person happens in speakers.py.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Token
 from saidwhat.attribute.cues import cue_lemma, cue_tokens
 from saidwhat.attribute.lexicon import (BELIEF_VERBS, INFINITIVE_CONTENT_VERBS,
                                         PARTICIPLE_LINKS, SPEECH_VERBS, SUMMARY_ACTS)
-from saidwhat.attribute.quotes import ALL_MARKS, Quote
+from saidwhat.attribute.quotes import Quote
 
 _SUBJECT_DEPS = ("nsubj",)
 _AS_VERBS = {"dismiss", "describe", "call", "label", "brand", "deride", "denounce", "reject",
@@ -37,7 +38,6 @@ class RawStatement:
     speaker_span: Optional[tuple[int, int]] = None
     carried: bool = False  # speaker to be taken from the statement before
     confidence: float = 0.7
-    sentence: tuple[int, int] = (0, 0)
     extra: dict = field(default_factory=dict)
 
 
@@ -50,6 +50,7 @@ class PieceReader:
         self.text = text
         lo, hi = offset, offset + len(doc.text)
         self.quotes = [q for q in quotes if q.start >= lo and q.end <= hi]
+        self._sentences: Optional[list[tuple[int, int]]] = None
 
     # -- character helpers -------------------------------------------------------------
     def start(self, token: Token) -> int:
@@ -154,23 +155,22 @@ class PieceReader:
         return RawStatement(cue_span, cue.lemma_.lower() if cand.option != "headline" else ":",
                             cand.content, cand.kind, subject,
                             self.mention_span(subject) if subject is not None else None,
-                            confidence=p, sentence=self.span_of(cue.sent),
+                            confidence=p,
                             extra={"option": cand.option})
 
     def rule_statements(self) -> list[RawStatement]:
         found: list[RawStatement] = []
         used_quotes: set[Quote] = set()
-        for sent in self.doc.sents:
-            for token in sent:
-                lemma = cue_lemma(token)
-                if lemma and not self.inside_quote(token):
-                    st = self.from_cue(token, lemma, sent)
-                    if st:
-                        found.append(st)
-                elif token.lower_ == "according" and not self.inside_quote(token):
-                    st = self.from_according(token, sent)
-                    if st:
-                        found.append(st)
+        for token in self.doc:
+            lemma = cue_lemma(token)
+            if lemma and not self.inside_quote(token):
+                st = self.from_cue(token, lemma)
+            elif token.lower_ == "according" and not self.inside_quote(token):
+                st = self.from_according(token)
+            else:
+                continue
+            if st:
+                found.append(st)
         for st in found:
             if st.content:
                 for q in self.quotes:
@@ -196,7 +196,7 @@ class PieceReader:
             merged.append(st)
         return merged
 
-    def from_cue(self, verb: Token, lemma: str, sent) -> Optional[RawStatement]:
+    def from_cue(self, verb: Token, lemma: str) -> Optional[RawStatement]:
         subject = self.subject_of(verb)
         cue_span = self.span_of(cue_tokens(verb))
         content, kind = self.content_of(verb, lemma, subject)
@@ -205,8 +205,7 @@ class PieceReader:
             if (act in SUMMARY_ACTS and subject is not None and subject.pos_ in ("PROPN", "PRON")
                     and any(c.dep_ == "dobj" for c in verb.children)):
                 return RawStatement(cue_span, lemma, None, "summary", subject,
-                                    self.mention_span(subject), confidence=0.5,
-                                    sentence=self.span_of(sent))
+                                    self.mention_span(subject), confidence=0.5)
             return None
         if subject is None and lemma in BELIEF_VERBS:
             return None
@@ -215,7 +214,7 @@ class PieceReader:
             conf -= 0.2
         return RawStatement(cue_span, lemma, content, kind, subject,
                             self.mention_span(subject) if subject is not None else None,
-                            confidence=conf, sentence=self.span_of(sent),
+                            confidence=conf,
                             extra={"rule": "cue", "cue_token": verb})
 
     def subject_of(self, verb: Token, depth: int = 0) -> Optional[Token]:
@@ -304,14 +303,12 @@ class PieceReader:
     def adjacent_quote(self, verb: Token, subject: Optional[Token]):
         """A quote right before the speaker and cue ("“…,” he said") or right after the cue
         ("he said: “…”"), when the parse did not link it to the verb."""
-        clause = [verb] + ([t for t in subject.subtree] if subject is not None else [])
-        clause_start = min(self.start(t) for t in clause)
-        clause_end = max(self.end(t) for t in clause)
+        clause_start, clause_end = self.clause_bounds(verb, subject)
         for q in sorted(self.quotes, key=lambda q: -q.end):
             if q.end <= clause_start:
                 between = self.text[q.end:clause_start]
                 if len(between) <= 3 and not between.strip(" ,—–-\u00a0"):
-                    return self.extend_split_quote(q, clause_end)
+                    return self.join_split_quote((q.start, q.end), verb, subject), "direct"
                 break
         for q in sorted(self.quotes, key=lambda q: q.start):
             if q.start >= clause_end:
@@ -325,9 +322,7 @@ class PieceReader:
                          subject: Optional[Token]) -> tuple[int, int]:
         """A quote interrupted by its attribution (“Part one,” he said, “part two.”) is one
         statement: its content spans both parts."""
-        clause = [verb] + ([t for t in subject.subtree] if subject is not None else [])
-        clause_start = min(self.start(t) for t in clause)
-        clause_end = max(self.end(t) for t in clause)
+        clause_start, clause_end = self.clause_bounds(verb, subject)
         for q in self.quotes:
             if content[1] <= clause_start and q.start >= clause_end:
                 between = self.text[clause_end:q.start]
@@ -339,18 +334,13 @@ class PieceReader:
                     return q.start, content[1]
         return content
 
-    def extend_split_quote(self, first: Quote, clause_end: int):
-        """“Part one,” he said, “part two.” is one statement: the content spans both parts."""
-        for q in self.quotes:
-            if q.start >= clause_end:
-                between = self.text[clause_end:q.start]
-                if len(between) <= 3 and between.strip() in (",", ";", ":", "") and "\n" not in between:
-                    return (first.start, q.end), "direct"
-                break
-        return (first.start, first.end), "direct"
+    def clause_bounds(self, verb: Token, subject: Optional[Token]) -> tuple[int, int]:
+        """Text offsets of the attribution clause: the cue verb and its subject's phrase."""
+        clause = [verb] + (list(subject.subtree) if subject is not None else [])
+        return min(self.start(t) for t in clause), max(self.end(t) for t in clause)
 
     # -- according to X ------------------------------------------------------------------
-    def from_according(self, according: Token, sent) -> Optional[RawStatement]:
+    def from_according(self, according: Token) -> Optional[RawStatement]:
         to = next((c for c in according.children if c.lower_ == "to"), None)
         source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
         if source is None:
@@ -375,7 +365,6 @@ class PieceReader:
         cue = (self.start(according), self.end(to))
         return RawStatement(cue, "according to", content, kind, source,
                             self.mention_span(source), confidence=0.7,
-                            sentence=self.span_of(sent),
                             extra={"rule": "according", "cue_token": according})
 
     # -- bare quotes -----------------------------------------------------------------------
@@ -394,31 +383,26 @@ class PieceReader:
             if any(s.content and s.content[0] <= q.start < s.content[1] for s in found):
                 continue
             # Its sentence must not hold a cue of another statement (the parse handled those).
-            if any(c[0] >= self.sentence_start(q.start) and c[0] < self.sentence_end(q.end)
-                   for c in cue_positions):
+            first_start = self.sentence_bounds(q.start)[0]
+            last_end = self.sentence_bounds(q.end - 1)[1]
+            if any(first_start <= c[0] < last_end for c in cue_positions):
                 continue
             opening = self.doc.char_span(q.start - self.offset, q.start - self.offset + 1,
                                          alignment_mode="expand")
             out.append(RawStatement((q.start, q.end), "quote", (q.start, q.end), "direct",
                                     carried=True, confidence=0.6,
-                                    sentence=(q.start, q.end),
                                     extra={"rule": "bare",
                                            "cue_token": opening[0] if opening else None}))
         return out
 
-    def sentence_start(self, pos: int) -> int:
-        for sent in self.doc.sents:
-            s, e = self.start(sent[0]), self.end(sent[-1])
-            if s <= pos < e:
-                return s
-        return pos
-
-    def sentence_end(self, pos: int) -> int:
-        for sent in self.doc.sents:
-            s, e = self.start(sent[0]), self.end(sent[-1])
-            if s < pos <= e:
-                return e
-        return pos
+    def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        """(start, end) text offsets of the sentence holding ``pos``."""
+        if self._sentences is None:
+            self._sentences = [(self.start(sent[0]), self.end(sent[-1])) for sent in self.doc.sents]
+        i = bisect_right(self._sentences, (pos, float("inf"))) - 1
+        if i >= 0 and self._sentences[i][0] <= pos < self._sentences[i][1]:
+            return self._sentences[i]
+        return pos, pos
 
 
 def _drop_overlapping(statements: list[RawStatement]) -> list[RawStatement]:
@@ -435,6 +419,3 @@ def _drop_overlapping(statements: list[RawStatement]) -> list[RawStatement]:
         kept.append(st)
     return kept
 
-
-def is_quote_mark(ch: str) -> bool:
-    return ch in ALL_MARKS

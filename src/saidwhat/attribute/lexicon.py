@@ -129,4 +129,3 @@ WRONGDOING_LEMMAS = {
     "genocide", "atrocity", "war crime", "propaganda", "thug", "gang", "mislead", "deceive",
     "manipulate", "betray", "threaten", "intimidate", "harass", "assault", "destroy",
 }
-NEGATION_DENIAL_LEMMAS = {"not", "no", "never", "nothing", "none", "nobody"}

@@ -41,7 +41,7 @@ def _paragraphs(text: str, base: int = 0):
 def _straight_is_opening(para: str, i: int, open_now: bool) -> bool:
     before = para[i - 1] if i > 0 else " "
     after = para[i + 1] if i + 1 < len(para) else " "
-    if before.isspace() or before in "([{—–-:" and not after.isspace():
+    if before.isspace() or before in "([{—–-:":
         return not after.isspace()
     if after.isspace() or after in ".,;:!?)]}" or i + 1 == len(para):
         return False

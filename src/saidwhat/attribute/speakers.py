@@ -67,7 +67,6 @@ class SpeakerResolver:
         self.orgs: dict[str, Entity] = {}  # lower-cased name -> organisation
         self.mentions: list[tuple[int, Entity]] = []  # (offset, entity) of PERSON/ORG mentions
         self.last_speaker: Optional[Entity] = None
-        self.last_speaker_at = -1
 
     # -- registration of named entities -------------------------------------------------------
     def register(self, doc, offset: int) -> None:
@@ -114,9 +113,8 @@ class SpeakerResolver:
         """Title, role and organisation from the words before the name in its noun phrase,
         or from an apposition after it."""
         head = ent.root
-        before = [t for t in head.subtree if t.i < ent.start and t.dep_ in (
-            "compound", "amod", "nmod", "poss", "case") or (t.i < ent.start and t.ent_type_)]
-        before = [t for t in before if t.i < ent.start]
+        before = [t for t in head.subtree if t.i < ent.start and (
+            t.dep_ in ("compound", "amod", "nmod", "poss", "case") or t.ent_type_)]
         words = " ".join(t.text for t in sorted(before, key=lambda t: t.i))
         orgs = [e for e in ent.doc.ents if e.label_ == "ORG" and e.end <= ent.start
                 and e.text.split()[-1].lower() not in self.people
@@ -162,7 +160,7 @@ class SpeakerResolver:
                 or _clean_name(mention.text if mention else token.text)
             return Speaker(name=name, id=f"description:{slug(name)}", type="GROUP",
                            mention=mention, mention_kind=kind)
-        self.last_speaker, self.last_speaker_at = entity, offset
+        self.last_speaker = entity
         return entity.speaker(mention, kind)
 
     def entity_for(self, token: Token, offset: int) -> tuple[Optional[Entity], str]:
