@@ -384,26 +384,14 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
         if error is None:
             tseries = [c for c in tech_outlet.columns if c not in ("outlet", "spans")]
             spans = int(tech_outlet["spans"].sum()) if "spans" in tech_outlet else 0
-            figs["tech_outlet"] = charts.stacked_hbars(
-                _rows(tech_outlet, "outlet", tseries), tseries, title="technique spans per outlet",
-                colours=tech_colours, empty="no technique spans in the store",
-                href_of=lambda o: _qs("/articles", outlet=o) if o != "(unknown)" else None)
-            figs["tech_week"] = charts.columns(
-                _fill_weeks(_rows(tech_week, "week", tseries)), tseries,
-                title="technique spans per week", colours=tech_colours,
-                empty="no dated technique spans")
-            figs["tech_legend"] = charts.legend(tseries, tech_colours,
-                                                {n: technique_title(n) for n in tseries})
             aseries = [a for a in ACTS if a in acts_outlet.columns]
-            figs["acts_outlet"] = charts.stacked_hbars(
-                _rows(acts_outlet, "outlet", aseries), aseries, title="speech acts per outlet",
-                colours=act_colours, empty="no statements in the store",
-                href_of=lambda o: _qs("/articles", outlet=o) if o != "(unknown)" else None)
-            figs["acts_week"] = charts.columns(
-                _fill_weeks(_rows(acts_week, "week", aseries)), aseries,
-                title="speech acts per week", colours=act_colours,
-                empty="no dated statements")
-            figs["acts_legend"] = charts.legend(aseries, act_colours)
+            figs.update(_outlet_and_week_charts(
+                "tech", tech_outlet, tech_week, tseries, tech_colours, "technique spans",
+                empty="no technique spans in the store", empty_week="no dated technique spans",
+                labels={n: technique_title(n) for n in tseries}))
+            figs.update(_outlet_and_week_charts(
+                "acts", acts_outlet, acts_week, aseries, act_colours, "speech acts",
+                empty="no statements in the store", empty_week="no dated statements"))
         return page("techniques.html", request, status=400 if error else 200, error=error,
                     figs=figs, spans=spans, notes=corpus.techniques_notes(store) if not spans
                     else [], filters=dict(outlet=outlet, since=since, until=until),
@@ -569,6 +557,21 @@ def _speakers_of(analysis: Analysis, speaker_ids=None) -> list[dict]:
                 entry["href"] = "/speaker?" + urlencode({"name": sp.name})
     return list(out.values())
 
+
+
+def _outlet_and_week_charts(prefix: str, per_outlet, per_week, series, colours, what: str, *,
+                            empty: str, empty_week: str, labels=None) -> dict:
+    """The per-outlet bars, per-week columns and legend of one kind of count."""
+    return {
+        f"{prefix}_outlet": charts.stacked_hbars(
+            _rows(per_outlet, "outlet", series), series, title=f"{what} per outlet",
+            colours=colours, empty=empty,
+            href_of=lambda o: _qs("/articles", outlet=o) if o != "(unknown)" else None),
+        f"{prefix}_week": charts.columns(
+            _fill_weeks(_rows(per_week, "week", series)), series, title=f"{what} per week",
+            colours=colours, empty=empty_week),
+        f"{prefix}_legend": charts.legend(series, colours, labels),
+    }
 
 def _rows(df, key: str, series: list[str]) -> list[tuple[str, dict[str, float]]]:
     if df is None or df.empty:

@@ -27,6 +27,20 @@ def _fmt(n: float) -> str:
     return f"{int(n):,}" if float(n).is_integer() else f"{n:,.2f}"
 
 
+def _svg_open(kind: str, width: float, height: float, title: str) -> Markup:
+    return Markup('<svg class="chart {k}" role="img" viewBox="0 0 {w} {h}" width="{w}" '
+                  'height="{h}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>').format(
+        k=kind, w=width, h=height, t=title)
+
+
+def _row_label(label: str, *, x: float, y: float, limit: int, href_of=None) -> Markup:
+    """A bar's label at the left, linked when ``href_of`` gives it a page."""
+    text = Markup('<text x="{x}" y="{y}" text-anchor="end" class="label">{l}</text>').format(
+        x=x, y=_num(y), l=_shorten(label, limit))
+    href = href_of(label) if href_of else None
+    return Markup('<a href="{}">{}</a>').format(href, text) if href else text
+
+
 def hbars(items: Sequence[tuple[str, float]], *, title: str, colour_of=None,
           href_of=None, width: int = 560, bar: int = 18, label_width: int = 190,
           empty: str = "nothing to show") -> Markup:
@@ -37,18 +51,13 @@ def hbars(items: Sequence[tuple[str, float]], *, title: str, colour_of=None,
     gap = 6
     height = len(items) * (bar + gap) + gap
     room = width - label_width - 60
-    parts = [Markup('<svg class="chart hbars" role="img" viewBox="0 0 {w} {h}" width="{w}" '
-                    'height="{h}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>')
-             .format(w=width, h=height, t=title)]
+    parts = [_svg_open("hbars", width, height, title)]
     for i, (label, value) in enumerate(items):
         y = gap + i * (bar + gap)
         length = max(1.0, room * value / top) if value else 0
         fill = colour_of(label, i) if colour_of else colour(0)
-        text = Markup('<text x="{x}" y="{y}" text-anchor="end" class="label">{l}</text>').format(
-            x=label_width - 8, y=_num(y + bar * 0.75), l=_shorten(label, 30))
-        if href_of and href_of(label):
-            text = Markup('<a href="{}">{}</a>').format(href_of(label), text)
-        parts.append(text)
+        parts.append(_row_label(label, x=label_width - 8, y=y + bar * 0.75, limit=30,
+                                href_of=href_of))
         parts.append(Markup('<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{f}">'
                             '<title>{l}: {v}</title></rect>').format(
             x=label_width, y=y, w=_num(length), h=bar, f=fill, l=label, v=_fmt(value)))
@@ -70,16 +79,11 @@ def stacked_hbars(rows: Sequence[tuple[str, dict[str, float]]], series: Sequence
     gap = 6
     height = len(rows) * (bar + gap) + gap
     room = width - label_width - 60
-    parts = [Markup('<svg class="chart stacked" role="img" viewBox="0 0 {w} {h}" width="{w}" '
-                    'height="{h}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>')
-             .format(w=width, h=height, t=title)]
+    parts = [_svg_open("stacked", width, height, title)]
     for i, (label, vals) in enumerate(rows):
         y = gap + i * (bar + gap)
-        text = Markup('<text x="{x}" y="{y}" text-anchor="end" class="label">{l}</text>').format(
-            x=label_width - 8, y=_num(y + bar * 0.75), l=_shorten(label, 26))
-        if href_of and href_of(label):
-            text = Markup('<a href="{}">{}</a>').format(href_of(label), text)
-        parts.append(text)
+        parts.append(_row_label(label, x=label_width - 8, y=y + bar * 0.75, limit=26,
+                                href_of=href_of))
         x = float(label_width)
         total = 0.0
         for s in series:
@@ -111,9 +115,7 @@ def columns(bins: Sequence[tuple[str, dict[str, float]]], series: Sequence[str],
     top = max(sum(vals.get(s, 0) for s in series) for _, vals in bins) or 1
     step = plot_w / len(bins)
     col = min(48.0, max(1.0, step * 0.8))
-    parts = [Markup('<svg class="chart columns" role="img" viewBox="0 0 {w} {h}" width="{w}" '
-                    'height="{h}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>')
-             .format(w=width, h=height, t=title)]
+    parts = [_svg_open("columns", width, height, title)]
     base = top_pad + plot_h
     parts.append(Markup('<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" class="axis"/>').format(
         x=left, y=base, x2=left + plot_w))
