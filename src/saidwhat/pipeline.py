@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 
 from saidwhat import clean
 from saidwhat.attribute.acts import speech_act
+from saidwhat.attribute.contents import load_tagger, refine
 from saidwhat.attribute.extract import PieceReader, RawStatement
 from saidwhat.attribute.quotes import find_quotes
 from saidwhat.attribute.scorer import load_scorer
@@ -34,6 +35,10 @@ class Options:
     min_score: float = 0.5
     # Attributions beyond the speech-verb rules, chosen by the learnt scorer when it is shipped.
     learned_candidates: bool = True
+    # Content boundaries from the learnt CRF (attribute/contents.py) when its model is shipped;
+    # ``content_model`` names another model file (training and evaluation use it).
+    learned_contents: bool = True
+    content_model: Optional[str] = None
 
 
 def report_pieces(text: str, blocks) -> list[tuple[int, int]]:
@@ -81,12 +86,18 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
 
     scorer = load_scorer() if options.learned_candidates else None
     threshold = scorer.get("threshold", 0.5) if scorer else 1.0
+    tagger = load_tagger(options.content_model) if options.learned_contents and scorer else None
     resolver = SpeakerResolver()
     raw: list[tuple[PieceReader, RawStatement]] = []
     for (start, end), spacy_doc in parsed:
         resolver.register(spacy_doc, start)
         reader = PieceReader(spacy_doc, start, text, find_quotes(text[start:end], start))
-        raw.extend((reader, st) for st in reader.statements(scorer, threshold))
+        if tagger is not None:
+            found, scored = reader.scored(scorer)
+            statements = refine(reader, found, scored, threshold, tagger)
+        else:
+            statements = reader.statements(scorer, threshold)
+        raw.extend((reader, st) for st in statements)
         analysis.entities.extend(
             Entity(e.text, e.label_, start + e.start_char, start + e.end_char)
             for e in spacy_doc.ents if e.label_ in ENTITY_LABELS)

@@ -28,6 +28,8 @@ class Candidate:
     kind: str
     subject: Optional[Token]
     features: dict[str, float]
+    # The speaker's words when they are not the subject's subtree (a headline's "Name:").
+    mention: Optional[tuple[int, int]] = None
 
 
 def _bucket(n: int) -> str:
@@ -168,4 +170,5 @@ def headline_candidate(reader, sent) -> Optional[Candidate]:
     extra = {f"head_pos={source.pos_}": 1.0, f"head_ent={source.ent_type_ or 'none'}": 1.0,
              f"head_len={len(head_words)}": 1.0}
     return Candidate(colon, "headline", content, kind, source,
-                     features(reader, colon, "headline", content, kind, source, extra))
+                     features(reader, colon, "headline", content, kind, source, extra),
+                     mention=reader.trim(*reader.span_of(head_words)))

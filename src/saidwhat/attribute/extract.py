@@ -22,6 +22,7 @@ from saidwhat.attribute.lexicon import (BELIEF_VERBS, INFINITIVE_CONTENT_VERBS,
 from saidwhat.attribute.quotes import Quote
 
 _SUBJECT_DEPS = ("nsubj",)
+_NOMINAL = ("NOUN", "PROPN", "PRON")
 _AS_VERBS = {"dismiss", "describe", "call", "label", "brand", "deride", "denounce", "reject",
              "characterize", "characterise", "portray", "mock", "ridicule", "condemn", "slam",
              "praise", "hail", "criticize", "criticise", "blast", "attack"}
@@ -91,26 +92,38 @@ class PieceReader:
                    ) -> list[RawStatement]:
         """Rule statements, then (with a ``scorer``) the learnt candidates that score at least
         ``threshold`` and do not overlap a rule statement."""
+        found, scored = self.scored(scorer)
+        return self.accept(found, scored, threshold)
+
+    def scored(self, scorer: Optional[dict]) -> tuple[list[RawStatement], list[tuple[float, object]]]:
+        """The rule statements the scorer keeps, and every other candidate with its
+        probability (empty without a scorer)."""
         found = self.rule_statements()
-        if scorer is not None:
-            from saidwhat.attribute.scorer import probability
+        if scorer is None:
+            return found, []
+        from saidwhat.attribute.scorer import probability
 
-            rule_threshold = scorer.get("rule_threshold", 0.0)
-            kept = []
-            for st in found:
-                features = self.rule_features(st)
-                if features is not None:
-                    st.confidence = round(probability(scorer, features), 3)
-                    # Bare quotes keep their place whatever the score: PolNeAR folds most of
-                    # them into a neighbouring attribution, so it cannot teach their verdict.
-                    if st.confidence < rule_threshold and st.extra.get("rule") != "bare":
-                        continue
-                kept.append(st)
-            found = kept
+        rule_threshold = scorer.get("rule_threshold", 0.0)
+        kept = []
+        for st in found:
+            features = self.rule_features(st)
+            if features is not None:
+                st.confidence = round(probability(scorer, features), 3)
+                # Bare quotes keep their place whatever the score: PolNeAR folds most of
+                # them into a neighbouring attribution, so it cannot teach their verdict.
+                if st.confidence < rule_threshold and st.extra.get("rule") != "bare":
+                    continue
+            kept.append(st)
+        return kept, [(probability(scorer, cand.features), cand) for cand in self.candidates(kept)]
 
+    def accept(self, found: list[RawStatement], scored: list[tuple[float, object]],
+               threshold: float) -> list[RawStatement]:
+        """``found`` plus the best candidate per verb at ``threshold`` or above, where it does
+        not overlap a statement already found."""
+        found = list(found)
+        if scored:
             best: dict[int, tuple[float, object]] = {}
-            for cand in self.candidates(found):
-                p = probability(scorer, cand.features)
+            for p, cand in scored:
                 if p >= threshold and p > best.get(cand.cue.i, (0.0, None))[0]:
                     best[cand.cue.i] = (p, cand)
             found.extend(self.from_candidate(cand, p) for p, cand in best.values())
@@ -154,7 +167,8 @@ class PieceReader:
         subject = cand.subject
         return RawStatement(cue_span, cue.lemma_.lower() if cand.option != "headline" else ":",
                             cand.content, cand.kind, subject,
-                            self.mention_span(subject) if subject is not None else None,
+                            cand.mention or (self.mention_span(subject)
+                                             if subject is not None else None),
                             confidence=p,
                             extra={"option": cand.option})
 
@@ -221,14 +235,37 @@ class PieceReader:
         for child in verb.children:
             if child.dep_ in _SUBJECT_DEPS:
                 return child
+        for child in verb.children:
+            if child.dep_ == "agent":  # "was criticized by his rivals": the rivals speak
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
         if depth < 3 and verb.dep_ in PARTICIPLE_LINKS and verb.head.i != verb.i:
-            # "…, adding that …", "said X and added Y": the speaker is the governing subject.
-            if verb.tag_ in ("VBG", "VBD", "VBZ", "VBP", "VBN") or verb.dep_ == "conj":
-                return self.subject_of(verb.head, depth + 1)
+            if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in _NOMINAL:
+                return verb.head  # "the man shouting …": the noun the participle modifies
+            # "…, adding that …", "said X and added Y", "wants to explain": the speaker is
+            # the governing subject.
+            head = verb.head
+            if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.i != head.i:
+                head = head.head  # "wavered in answering", "began by talking about"
+            if (verb.tag_ in ("VBG", "VBD", "VBZ", "VBP", "VBN") or verb.dep_ == "conj"
+                    or (verb.dep_ in ("xcomp", "advcl") and verb.tag_ == "VB")):
+                return self.subject_of(head, depth + 1)
         return None
 
     def mention_span(self, token: Token) -> tuple[int, int]:
-        tokens = [t for t in token.subtree]
+        """The speaker's noun phrase: the subtree of ``token`` without its relative and
+        participial clauses ("Trump, who has relied on …"), and within one line (a headline
+        subject must not run into the dateline below it)."""
+        dropped = {t.i for child in token.children if child.dep_ in ("relcl", "acl")
+                   and child.i > token.i for t in child.subtree}
+        tokens = [t for t in token.subtree if t.i not in dropped]
+        breaks = [t.i for t in tokens if "\n" in t.whitespace_ or (t.is_space and "\n" in t.text)]
+        line_start = max((i for i in breaks if i < token.i), default=None)
+        line_end = min((i for i in breaks if i >= token.i), default=None)
+        tokens = [t for t in tokens if not t.is_space]
+        tokens = [t for t in tokens if (line_start is None or t.i > line_start)
+                  and (line_end is None or t.i <= line_end)]
         return self.trim(*self.span_of(tokens))
 
     # -- content -------------------------------------------------------------------------
@@ -274,6 +311,16 @@ class PieceReader:
         if not tokens:
             return None, ""
         start, end = self.trim(*self.span_of(tokens))
+        if end <= start:
+            return None, ""
+        return self.fit_quotes(start, end)
+
+    def shape_span(self, start: int, end: int):
+        """A content span from elsewhere (the CRF) in this module's conventions: trimmed, no
+        leading "that", quote marks paired; ``(None, "")`` when nothing is left."""
+        start, end = self.trim(start, end)
+        if self.text[start:start + 5].lower() == "that " and end > start + 5:
+            start, end = self.trim(start + 5, end)
         if end <= start:
             return None, ""
         return self.fit_quotes(start, end)

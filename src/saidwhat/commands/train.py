@@ -43,6 +43,16 @@ def _register_attribution(models) -> None:
     a.add_argument("--out", type=Path, default=None,
                    help="weights file (default: the one shipped in the package)")
     a.set_defaults(func=run_attribution)
+    c = models.add_parser(
+        "contents", help="the content-boundary CRF (PolNeAR train)",
+        description="Fit the CRF that sets content boundaries over the rule statements and "
+                    "scored candidates, on PolNeAR train (penalties chosen on 20%% of it; dev "
+                    "is never read). Run it after `saidwhat train attribution`: its features "
+                    "include the scorer's probabilities.")
+    c.add_argument("--data", type=Path, default=Path("../shared/data/polnear"))
+    c.add_argument("--out", type=Path, default=None,
+                   help="model file (default: the one shipped in the package)")
+    c.set_defaults(func=run_contents)
 
 
 def _missing_train_extra(*modules: str) -> bool:
@@ -67,6 +77,15 @@ def run_attribution(args) -> int:
 
     train_scorer(args.data, args.out or WEIGHTS_PATH,
                  log=lambda m: print(m, file=sys.stderr, flush=True))
+    return 0
+
+
+def run_contents(args) -> int:
+    from saidwhat.attribute.contents import MODEL_PATH
+    from saidwhat.attribute.train_contents import train as train_contents
+
+    train_contents(args.data, args.out or MODEL_PATH,
+                   log=lambda m: print(m, file=sys.stderr, flush=True))
     return 0
 
 

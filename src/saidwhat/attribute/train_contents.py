@@ -1,0 +1,128 @@
+"""Train the content tagger (contents.py) on PolNeAR train: ``saidwhat train contents``.
+
+Every paragraph of every train article becomes one sequence: the features of contents.py
+(parse + rule statements + scored candidates) and, per token, B/I/O of the gold contents (the
+outermost where gold contents nest, since one label sequence cannot hold both). CRFsuite fits
+an L-BFGS CRF with elastic-net penalties; the penalties are chosen on 20% of the train
+articles, then the model is refitted on all of them. Dev is never read here.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import time
+from pathlib import Path
+
+from saidwhat import clean
+from saidwhat.attribute.contents import MODEL_PATH, sequence_features
+from saidwhat.attribute.extract import PieceReader
+from saidwhat.attribute.quotes import find_quotes
+from saidwhat.attribute.scorer import load_scorer
+from saidwhat.nlp import get_nlp
+
+
+def gold_labels(reader, tokens, gold_hulls) -> list[str]:
+    labels = ["O"] * len(tokens)
+    for start, end in sorted(gold_hulls, key=lambda h: h[0] - h[1]):  # longest first
+        inside = [k for k, t in enumerate(tokens)
+                  if reader.start(t) >= start and reader.end(t) <= end]
+        if not inside or any(labels[k] != "O" for k in inside):
+            continue
+        for k in inside:
+            labels[k] = "I"
+        labels[inside[0]] = "B"
+    return labels
+
+
+def sequences(gold_docs, log=print):
+    """[(doc index, features, labels)] for every paragraph of every article."""
+    from saidwhat.eval.polnear import hull
+    from saidwhat.pipeline import report_pieces
+
+    nlp = get_nlp()
+    scorer = load_scorer()
+    rows = []
+    started = time.time()
+    for n, doc in enumerate(gold_docs):
+        text = doc.text
+        gold = [hull(g.content) for g in doc.attributions if g.content]
+        pieces = report_pieces(text, clean.find_blocks(text))
+        for (start, end), parsed in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces)):
+            reader = PieceReader(parsed, start, text, find_quotes(text[start:end], start))
+            found, scored = reader.scored(scorer)
+            here = [g for g in gold if g[0] < end and g[1] > start]
+            for tokens, features in sequence_features(reader, found, scored):
+                rows.append((n, features, gold_labels(reader, tokens, here)))
+        if log and (n + 1) % 100 == 0:
+            log(f"  {n + 1}/{len(gold_docs)} articles, {len(rows)} paragraphs, "
+                f"{time.time() - started:.0f}s")
+    return rows
+
+
+def fit(rows, path: Path, c1: float, c2: float, iterations: int = 150) -> None:
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for _, features, labels in rows:
+        trainer.append(features, labels)
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations,
+                        "feature.possible_transitions": True})
+    trainer.train(str(path))
+
+
+def span_f1(rows, path: Path) -> float:
+    """Exact B/I run F1 on held-out rows (a quick proxy used to choose the penalties)."""
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    tp = pred = gold = 0
+    for _, features, labels in rows:
+        guess = tagger.tag(features)
+        g, p = _runs(labels), _runs(guess)
+        tp += len(g & p)
+        pred += len(p)
+        gold += len(g)
+    return 2 * tp / (pred + gold) if pred + gold else 0.0
+
+
+def _runs(labels) -> set[tuple[int, int]]:
+    runs, start = set(), None
+    for k, label in enumerate(list(labels) + ["O"]):
+        if label != "I" and start is not None:
+            runs.add((start, k))
+            start = None
+        if label == "B" or (label == "I" and start is None):
+            start = k
+    return runs
+
+
+def train(data_dir: Path, out: Path = MODEL_PATH, log=print, seed: int = 13) -> dict:
+    from saidwhat.eval.polnear import load_split
+
+    cache = os.environ.get("SAIDWHAT_CONTENT_CACHE")
+    if cache and Path(cache).exists():
+        rows = pickle.loads(Path(cache).read_bytes())
+    else:
+        docs = load_split(Path(data_dir), "train")
+        log(f"building sequences for {len(docs)} PolNeAR train articles")
+        rows = sequences(docs, log=log)
+        if cache:
+            Path(cache).write_bytes(pickle.dumps(rows))
+    ids = sorted({n for n, _, _ in rows})
+    random.Random(seed).shuffle(ids)
+    held = set(ids[: len(ids) // 5])
+    fit_rows = [r for r in rows if r[0] not in held]
+    held_rows = [r for r in rows if r[0] in held]
+    results = {}
+    tmp = out.with_suffix(".tuning")
+    for c1, c2 in ((0.5, 0.05), (1.0, 0.05), (2.0, 0.05)):
+        fit(fit_rows, tmp, c1, c2)
+        results[(c1, c2)] = span_f1(held_rows, tmp)
+        log(f"  c1={c1} c2={c2}: held-out exact content F1 {results[(c1, c2)]:.3f}")
+    tmp.unlink(missing_ok=True)
+    c1, c2 = max(results, key=results.get)
+    fit(rows, out, c1, c2)
+    log(f"wrote {out} (c1={c1}, c2={c2}, {len(rows)} paragraphs)")
+    return {"c1": c1, "c2": c2, "held_out_f1": results[(c1, c2)]}
