@@ -254,19 +254,21 @@ class PieceReader:
         return None
 
     def mention_span(self, token: Token) -> tuple[int, int]:
-        """The speaker's noun phrase: the subtree of ``token`` without its relative and
-        participial clauses ("Trump, who has relied on …"), and within one line (a headline
-        subject must not run into the dateline below it)."""
-        dropped = {t.i for child in token.children if child.dep_ in ("relcl", "acl")
-                   and child.i > token.i for t in child.subtree}
-        tokens = [t for t in token.subtree if t.i not in dropped]
+        """The speaker's noun phrase: the subtree of ``token`` (relative clauses included, as
+        PolNeAR marks sources: "Chris Cox, who runs the NRA's lobbying arm,"), within one line
+        (a headline subject must not run into the dateline below it)."""
+        tokens = list(token.subtree)
         breaks = [t.i for t in tokens if "\n" in t.whitespace_ or (t.is_space and "\n" in t.text)]
         line_start = max((i for i in breaks if i < token.i), default=None)
         line_end = min((i for i in breaks if i >= token.i), default=None)
-        tokens = [t for t in tokens if not t.is_space]
-        tokens = [t for t in tokens if (line_start is None or t.i > line_start)
-                  and (line_end is None or t.i <= line_end)]
-        return self.trim(*self.span_of(tokens))
+        kept = {t.i for t in tokens if not t.is_space and (line_start is None or t.i > line_start)
+                and (line_end is None or t.i <= line_end)}
+        first = last = token.i
+        while first - 1 in kept:
+            first -= 1
+        while last + 1 in kept:
+            last += 1
+        return self.trim(self.start(self.doc[first]), self.end(self.doc[last]))
 
     # -- content -------------------------------------------------------------------------
     def content_of(self, verb: Token, lemma: str, subject: Optional[Token]):
