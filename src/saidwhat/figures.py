@@ -27,12 +27,13 @@ def parse_value(words: list[str]) -> float | None:
     return value
 
 
-def figures_in(doc, offset: int, start: int, end: int, statement: int | None) -> list[Figure]:
+def figures_in(doc, offset: int, start: int, end: int, statement: int | None,
+               ents=None) -> list[Figure]:
     """Numbers in [start, end) of the text, with their unit: the noun they count ("100,000
     civilians"), the currency or "percent", and the participle or preposition that narrows
     them ("250,000 civilians remaining in Aleppo"), up to the first punctuation."""
     out: list[Figure] = []
-    for ent in doc.ents:
+    for ent in doc.ents if ents is None else ents:
         s, e = offset + ent.start_char, offset + ent.end_char
         if ent.label_ not in _NUMBER_ENTS or s < start or e > end:
             continue
@@ -61,6 +62,7 @@ def figures_in(doc, offset: int, start: int, end: int, statement: int | None) ->
         fs, fe = offset + tokens.start_char, offset + tokens.end_char
         if fe > end:
             fe = end
-        out.append(Figure(text=doc.text[tokens.start_char:fe - offset], value=value, unit=unit,
+        # (Span.text_with_ws, not Doc.text, which joins the whole piece on every access)
+        out.append(Figure(text=tokens.text_with_ws[:fe - fs], value=value, unit=unit,
                           start=fs, end=fe, statement=statement))
     return out

@@ -100,7 +100,7 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
         raw.extend((reader, st) for st in statements)
         analysis.entities.extend(
             Entity(e.text, e.label_, start + e.start_char, start + e.end_char)
-            for e in spacy_doc.ents if e.label_ in ENTITY_LABELS)
+            for e in reader.ents if e.label_ in ENTITY_LABELS)
 
     previous_end: Optional[int] = None
     for reader, st in sorted(raw, key=lambda pair: (pair[1].content or pair[1].cue)[0]):
@@ -121,7 +121,8 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
         previous_end = (st.content or st.cue)[1]
         if content is not None:
             analysis.figures.extend(figures_in(reader.doc, reader.offset, content.start,
-                                               content.end, len(analysis.statements) - 1))
+                                               content.end, len(analysis.statements) - 1,
+                                               reader.ents))
 
     if options.techniques:
         _add_techniques(analysis, options)

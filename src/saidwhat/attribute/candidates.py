@@ -85,7 +85,7 @@ def features(reader, cue: Token, option: str, content: tuple[int, int], kind: st
         f[f"croot={root.pos_}"] = 1.0
         f[f"opt_croot={option}|{root.pos_}"] = 1.0
         f[f"cverb={any(t.pos_ in ('VERB', 'AUX') for t in local)}"] = 1.0
-        f[f"cents={'+'.join(sorted({e.label_ for e in local.ents})[:2]) or 'none'}"] = 1.0
+        f[f"cents={'+'.join(sorted({e.label_ for e in reader.ents if e.start >= local.start and e.end <= local.end})[:2]) or 'none'}"] = 1.0
     for a in aux:
         f[f"aux={a}"] = 1.0
     for key, value in (extra or {}).items():
@@ -163,7 +163,7 @@ def headline_candidate(reader, sent) -> Optional[Candidate]:
     source = head_words.root
     line_end = reader.text.find("\n", reader.end(colon))
     line_end = len(reader.text) if line_end == -1 else line_end
-    start, end = reader.trim(reader.end(colon), min(line_end, reader.offset + len(reader.doc.text)))
+    start, end = reader.trim(reader.end(colon), min(line_end, reader.end_offset))
     if end - start < 8:
         return None
     content, kind = reader.fit_quotes(start, end)

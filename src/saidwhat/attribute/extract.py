@@ -50,7 +50,10 @@ class PieceReader:
         self.offset = offset
         self.text = text
         lo, hi = offset, offset + len(doc.text)
+        self.end_offset = hi  # Doc.text joins every token on each access: keep its end
         self.quotes = [q for q in quotes if q.start >= lo and q.end <= hi]
+        # Doc.ents walks the whole piece on every access: read it once.
+        self.ents = doc.ents
         self._sentences: Optional[list[tuple[int, int]]] = None
 
     # -- character helpers -------------------------------------------------------------
