@@ -86,15 +86,15 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
 
     scorer = load_scorer() if options.learned_candidates else None
     threshold = scorer.get("threshold", 0.5) if scorer else 1.0
-    tagger = load_tagger(options.content_model) if options.learned_contents and scorer else None
+    taggers = load_tagger(options.content_model) if options.learned_contents and scorer else None
     resolver = SpeakerResolver()
     raw: list[tuple[PieceReader, RawStatement]] = []
     for (start, end), spacy_doc in parsed:
         resolver.register(spacy_doc, start)
         reader = PieceReader(spacy_doc, start, text, find_quotes(text[start:end], start))
-        if tagger is not None:
+        if taggers is not None:
             found, scored = reader.scored(scorer)
-            statements = refine(reader, found, scored, threshold, tagger)
+            statements = refine(reader, found, scored, threshold, taggers)
         else:
             statements = reader.statements(scorer, threshold)
         raw.extend((reader, st) for st in statements)

@@ -25,9 +25,15 @@ from saidwhat.attribute.lexicon import BELIEF_VERBS, SPEECH_VERBS
 MODEL_PATH = Path(__file__).with_name("content_tagger.crfsuite")
 
 
+def source_model_path(content_model: Path) -> Path:
+    """The source CRF ships beside the content CRF: ``NAME.crfsuite`` -> ``NAME-sources.crfsuite``."""
+    return content_model.with_name(content_model.stem + "-sources" + content_model.suffix)
+
+
 @lru_cache(maxsize=2)
 def load_tagger(path: Optional[str] = None):
-    """The CRFsuite tagger, or None when the model file or python-crfsuite is missing."""
+    """``(content tagger, source tagger or None)``, or None when the content model file or
+    python-crfsuite is missing."""
     file = Path(path) if path else MODEL_PATH
     if not file.exists():
         return None
@@ -35,9 +41,15 @@ def load_tagger(path: Optional[str] = None):
         import pycrfsuite
     except ImportError:
         return None
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(file))
-    return tagger
+    taggers = []
+    for model in (file, source_model_path(file)):
+        if model.exists():
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(model))
+            taggers.append(tagger)
+        else:
+            taggers.append(None)
+    return tuple(taggers)
 
 
 def paragraphs(doc) -> list[list[Token]]:
@@ -209,17 +221,18 @@ def sequence_features(reader, found, scored) -> list[tuple[list[Token], list[lis
     return result
 
 
-def content_spans(reader, tokens: list[Token], labels: list[str]) -> list[tuple[int, int]]:
-    """Character spans of the B/I runs in one paragraph's labels."""
+def labelled_spans(reader, tokens: list[Token], labels: list[str], begin: str = "B",
+                   inner: str = "I") -> list[tuple[int, int]]:
+    """Character spans of the ``begin``/``inner`` runs in one paragraph's labels."""
     spans = []
     start = None
     last = None
     for token, label in zip(tokens, labels):
-        if label == "B" or (label == "I" and start is None):
+        if label == begin or (label == inner and start is None):
             if start is not None:
                 spans.append((start, reader.end(last)))
             start = reader.start(token)
-        elif label == "O" and start is not None:
+        elif label != inner and start is not None:
             spans.append((start, reader.end(last)))
             start = None
         last = token
@@ -271,16 +284,19 @@ def _from_governor(reader, span):
                         confidence=0.5, extra={"option": "crf"})
 
 
-def refine(reader, found, scored, threshold: float, tagger):
+def refine(reader, found, scored, threshold: float, taggers):
     """Statements with the CRF's content boundaries.
 
     Each CRF content goes to the statement whose content overlaps it most (at least 30%), or
     else to the best scored candidate under ``threshold`` overlapping it by half. Statements
     the CRF does not confirm stay as they are (dropping them lost 0.01-0.015 content F1 on
     held-out train articles: the CRF misses more than the rules overclaim)."""
-    spans = []
+    content_tagger, source_tagger = taggers
+    spans, sources = [], []
     for tokens, features in sequence_features(reader, found, scored):
-        spans.extend(content_spans(reader, tokens, tagger.tag(features)))
+        spans.extend(labelled_spans(reader, tokens, content_tagger.tag(features)))
+        if source_tagger is not None:
+            sources.extend(labelled_spans(reader, tokens, source_tagger.tag(features)))
     statements = reader.accept(found, scored, threshold)
     pairs = sorted(((_overlap(st.content, s), i, j) for i, st in enumerate(statements)
                     if st.content for j, s in enumerate(spans)), reverse=True)
@@ -320,5 +336,27 @@ def refine(reader, found, scored, threshold: float, tagger):
         if shaped[0] is not None:
             st.content, st.kind = shaped
             result.append(st)
+    for st in result:
+        _take_source(reader, st, sources)
     result.sort(key=lambda s: (s.content or s.cue)[0])
     return result
+
+
+def _take_source(reader, st, sources) -> None:
+    """A statement without a speaker in its sentence takes the CRF's source there: the
+    nearest to its cue ("“America is great!” read one sign", "… wavered in answering")."""
+    if st.speaker_span is not None:
+        return
+    sentence = reader.sentence_bounds(st.cue[0])
+    here = [s for s in sources if sentence[0] <= s[0] and s[1] <= sentence[1]
+            and not (st.content and st.content[0] <= s[0] and s[1] <= st.content[1])]
+    if not here or (st.speaker_span and any(_overlap(st.speaker_span, s) >= 0.5 for s in here)):
+        return
+    nearest = min(here, key=lambda s: min(abs(s[0] - st.cue[1]), abs(st.cue[0] - s[1])))
+    local = reader.doc.char_span(nearest[0] - reader.offset, nearest[1] - reader.offset,
+                                 alignment_mode="expand")
+    if local is None:
+        return
+    st.speaker_token = local.root
+    st.speaker_span = reader.trim(*nearest)
+    st.carried = False
