@@ -15,20 +15,21 @@ def reader_for(text: str) -> PieceReader:
 
 
 def test_paragraphs_split_at_line_breaks_and_leave_spaces_out():
-    reader = reader_for("He said it rained.\n\nShe denied that.\nThe end")
-    words = [[t.text for t in p] for p in contents.paragraphs(reader.doc)]
+    doc = reader_for("He said it rained.\n\nShe denied that.\nThe end").doc
+    spaces = [t.is_space for t in doc]
+    breaks = ["\n" in (t.text if t.is_space else t.whitespace_) for t in doc]
+    words = [[doc[i].text for i in p] for p in contents.paragraphs(spaces, breaks)]
     assert words == [["He", "said", "it", "rained", "."], ["She", "denied", "that", "."],
                      ["The", "end"]]
 
 
 def test_labelled_spans_read_runs_of_each_label_set():
     text = "Officials said the bridge was closed and police agreed"
-    reader = reader_for(text)
-    tokens = list(reader.doc)
+    bounds = [(t.idx, t.idx + len(t)) for t in reader_for(text).doc]
     labels = ["BS", "O", "B", "I", "I", "I", "O", "BS", "O"]
-    assert [text[s:e] for s, e in contents.labelled_spans(reader, tokens, labels)] == [
+    assert [text[s:e] for s, e in contents.labelled_spans(bounds, labels)] == [
         "the bridge was closed"]
-    assert [text[s:e] for s, e in contents.labelled_spans(reader, tokens, labels, "BS", "IS")] \
+    assert [text[s:e] for s, e in contents.labelled_spans(bounds, labels, "BS", "IS")] \
         == ["Officials", "police"]
 
 
@@ -46,12 +47,11 @@ def test_reporting_ancestor_names_the_verb_and_the_branch():
 
 def test_gold_labels_take_the_outer_content_then_sources():
     text = "Smith said Jones claimed the vote was rigged."
-    reader = reader_for(text)
-    tokens = list(reader.doc)
+    bounds = [(t.idx, t.idx + len(t)) for t in reader_for(text).doc]
     outer = (text.index("Jones"), text.index("."))
     inner = (text.index("the vote"), text.index("."))
     source = (0, 5)
-    labels = gold_labels(reader, tokens, [inner, outer], [source])
+    labels = gold_labels(bounds, [inner, outer], [source])
     assert labels[:3] == ["BS", "O", "B"]
     assert set(labels[3:8]) == {"I"} and labels[-1] == "O"
     assert view(labels, "sources")[:3] == ["B", "O", "O"]

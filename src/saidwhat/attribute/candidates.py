@@ -85,7 +85,7 @@ def features(reader, cue: Token, option: str, content: tuple[int, int], kind: st
         f[f"croot={root.pos_}"] = 1.0
         f[f"opt_croot={option}|{root.pos_}"] = 1.0
         f[f"cverb={any(t.pos_ in ('VERB', 'AUX') for t in local)}"] = 1.0
-        f[f"cents={'+'.join(sorted({e.label_ for e in reader.ents if e.start >= local.start and e.end <= local.end})[:2]) or 'none'}"] = 1.0
+        f[f"cents={'+'.join(sorted({label for s, e, label in reader.ent_bounds if s >= local.start and e <= local.end})[:2]) or 'none'}"] = 1.0
     for a in aux:
         f[f"aux={a}"] = 1.0
     for key, value in (extra or {}).items():

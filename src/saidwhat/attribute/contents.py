@@ -18,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from spacy.tokens import Token
 
 from saidwhat.attribute.lexicon import BELIEF_VERBS, SPEECH_VERBS
 
@@ -52,18 +51,15 @@ def load_tagger(path: Optional[str] = None):
     return tuple(taggers)
 
 
-def paragraphs(doc) -> list[list[Token]]:
-    """The tokens of a parsed piece cut at line breaks (whitespace tokens left out)."""
-    result: list[list[Token]] = []
-    current: list[Token] = []
-    for token in doc:
-        if token.is_space:
-            if "\n" in token.text and current:
-                result.append(current)
-                current = []
-            continue
-        current.append(token)
-        if "\n" in token.whitespace_:
+def paragraphs(spaces: list[bool], breaks: list[bool]) -> list[list[int]]:
+    """Token indices of a parsed piece cut at line breaks, whitespace tokens left out;
+    ``spaces[i]``: token i is whitespace, ``breaks[i]``: a line break is in it or after it."""
+    result: list[list[int]] = []
+    current: list[int] = []
+    for i, (space, brk) in enumerate(zip(spaces, breaks)):
+        if not space:
+            current.append(i)
+        if brk and current:
             result.append(current)
             current = []
     if current:
@@ -137,13 +133,20 @@ def _reporting_ancestors(heads: list[int], deps: list[str], kinds: list[str]) ->
     return [label if steps <= 6 else "" for label, steps in map(walk, range(len(heads)))]
 
 
-def sequence_features(reader, found, scored) -> list[tuple[list[Token], list[list[str]]]]:
-    """(tokens, features per token) for every paragraph of the piece."""
+def sequence_features(reader, found, scored
+                      ) -> list[tuple[list[tuple[int, int]], list[list[str]]]]:
+    """(character bounds of each token, features per token) for every paragraph of the piece."""
     doc = reader.doc
     rule, cand = _char_tags(reader, found, scored)
     # Token attributes read once into lists: spaCy builds a Python object per access.
     lowers, lemmas, poses, tags, deps, heads, ents, starts = [], [], [], [], [], [], [], []
+    bounds, spaces, breaks = [], [], []
+    offset = reader.offset
     for t in doc:
+        start = offset + t.idx
+        bounds.append((start, start + len(t)))
+        spaces.append(t.is_space)
+        breaks.append("\n" in (t.text if t.is_space else t.whitespace_))
         lowers.append(t.lower_)
         lemmas.append(t.lemma_.lower())
         poses.append(t.pos_)
@@ -168,10 +171,9 @@ def sequence_features(reader, found, scored) -> list[tuple[list[Token], list[lis
         for t in span if span is not None else ():
             quoted[t.i] = True
     result = []
-    for tokens in paragraphs(doc):
+    for indices in paragraphs(spaces, breaks):
         own = []
-        for token in tokens:
-            i = token.i
+        for i in indices:
             h = heads[i]
             f = [
                 "b",
@@ -199,7 +201,7 @@ def sequence_features(reader, found, scored) -> list[tuple[list[Token], list[lis
                 f.append("e=" + ents[i])
             own.append(f)
         features = []
-        n = len(tokens)
+        n = len(indices)
         for k in range(n):
             f = list(own[k])
             for d in (-2, -1, 1, 2):
@@ -217,27 +219,28 @@ def sequence_features(reader, found, scored) -> list[tuple[list[Token], list[lis
                     f.append(f"{d}edge")
             f.append(f"rr={own[k][7]}|{own[k - 1][7] if k else 'start'}")
             features.append(f)
-        result.append((tokens, features))
+        result.append(([bounds[i] for i in indices], features))
     return result
 
 
-def labelled_spans(reader, tokens: list[Token], labels: list[str], begin: str = "B",
+def labelled_spans(bounds: list[tuple[int, int]], labels: list[str], begin: str = "B",
                    inner: str = "I") -> list[tuple[int, int]]:
-    """Character spans of the ``begin``/``inner`` runs in one paragraph's labels."""
+    """Character spans of the ``begin``/``inner`` runs in one paragraph's labels
+    (``bounds``: each token's character start and end)."""
     spans = []
     start = None
     last = None
-    for token, label in zip(tokens, labels):
+    for (token_start, token_end), label in zip(bounds, labels):
         if label == begin or (label == inner and start is None):
             if start is not None:
-                spans.append((start, reader.end(last)))
-            start = reader.start(token)
+                spans.append((start, last))
+            start = token_start
         elif label != inner and start is not None:
-            spans.append((start, reader.end(last)))
+            spans.append((start, last))
             start = None
-        last = token
+        last = token_end
     if start is not None:
-        spans.append((start, reader.end(last)))
+        spans.append((start, last))
     return spans
 
 
@@ -293,10 +296,10 @@ def refine(reader, found, scored, threshold: float, taggers):
     held-out train articles: the CRF misses more than the rules overclaim)."""
     content_tagger, source_tagger = taggers
     spans, sources = [], []
-    for tokens, features in sequence_features(reader, found, scored):
-        spans.extend(labelled_spans(reader, tokens, content_tagger.tag(features)))
+    for bounds, features in sequence_features(reader, found, scored):
+        spans.extend(labelled_spans(bounds, content_tagger.tag(features)))
         if source_tagger is not None:
-            sources.extend(labelled_spans(reader, tokens, source_tagger.tag(features)))
+            sources.extend(labelled_spans(bounds, source_tagger.tag(features)))
     statements = reader.accept(found, scored, threshold)
     pairs = sorted(((_overlap(st.content, s), i, j) for i, st in enumerate(statements)
                     if st.content for j, s in enumerate(spans)), reverse=True)

@@ -23,6 +23,7 @@ from saidwhat.attribute.quotes import Quote
 
 _SUBJECT_DEPS = ("nsubj",)
 _NOMINAL = ("NOUN", "PROPN", "PRON")
+_RAISING_VERBS = {"seem", "appear"}
 _AS_VERBS = {"dismiss", "describe", "call", "label", "brand", "deride", "denounce", "reject",
              "characterize", "characterise", "portray", "mock", "ridicule", "condemn", "slam",
              "praise", "hail", "criticize", "criticise", "blast", "attack"}
@@ -54,6 +55,7 @@ class PieceReader:
         self.quotes = [q for q in quotes if q.start >= lo and q.end <= hi]
         # Doc.ents walks the whole piece on every access: read it once.
         self.ents = doc.ents
+        self.ent_bounds = [(e.start, e.end, e.label_) for e in self.ents]
         self._sentences: Optional[list[tuple[int, int]]] = None
 
     # -- character helpers -------------------------------------------------------------
@@ -237,12 +239,16 @@ class PieceReader:
     def subject_of(self, verb: Token, depth: int = 0) -> Optional[Token]:
         for child in verb.children:
             if child.dep_ in _SUBJECT_DEPS:
+                if child.lower_ == "it" and verb.lemma_.lower() in _RAISING_VERBS:
+                    return None  # "it seems that …": nobody is said to speak
                 return child
         for child in verb.children:
             if child.dep_ == "agent":  # "was criticized by his rivals": the rivals speak
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            return None  # "it was revealed that …" names no speaker: do not borrow one
         if depth < 3 and verb.dep_ in PARTICIPLE_LINKS and verb.head.i != verb.i:
             if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in _NOMINAL:
                 return verb.head  # "the man shouting …": the noun the participle modifies

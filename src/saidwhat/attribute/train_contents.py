@@ -25,14 +25,14 @@ from saidwhat.attribute.scorer import load_scorer
 from saidwhat.nlp import get_nlp
 
 
-def gold_labels(reader, tokens, gold_hulls, source_hulls=()) -> list[str]:
+def gold_labels(bounds, gold_hulls, source_hulls=()) -> list[str]:
     """B/I over gold contents (the longest first where they nest), then BS/IS over gold
     sources on the tokens left."""
-    labels = ["O"] * len(tokens)
+    labels = ["O"] * len(bounds)
     for hulls, begin, inner in ((gold_hulls, "B", "I"), (source_hulls, "BS", "IS")):
         for start, end in sorted(hulls, key=lambda h: h[0] - h[1]):  # longest first
-            inside = [k for k, t in enumerate(tokens)
-                      if reader.start(t) >= start and reader.end(t) <= end]
+            inside = [k for k, (t_start, t_end) in enumerate(bounds)
+                      if t_start >= start and t_end <= end]
             if not inside or any(labels[k] != "O" for k in inside):
                 continue
             for k in inside:
@@ -60,8 +60,8 @@ def sequences(gold_docs, log=print):
             found, scored = reader.scored(scorer)
             here = [g for g in gold if g[0] < end and g[1] > start]
             here_sources = [g for g in sources if g[0] < end and g[1] > start]
-            for tokens, features in sequence_features(reader, found, scored):
-                rows.append((n, features, gold_labels(reader, tokens, here, here_sources)))
+            for bounds, features in sequence_features(reader, found, scored):
+                rows.append((n, features, gold_labels(bounds, here, here_sources)))
         if log and (n + 1) % 100 == 0:
             log(f"  {n + 1}/{len(gold_docs)} articles, {len(rows)} paragraphs, "
                 f"{time.time() - started:.0f}s")
