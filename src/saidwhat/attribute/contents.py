@@ -295,11 +295,10 @@ def refine(reader, found, scored, threshold: float, taggers):
     the CRF does not confirm stay as they are (dropping them lost 0.01-0.015 content F1 on
     held-out train articles: the CRF misses more than the rules overclaim)."""
     content_tagger, source_tagger = taggers
-    spans, sources = [], []
-    for bounds, features in sequence_features(reader, found, scored):
+    sequences = sequence_features(reader, found, scored)
+    spans = []
+    for bounds, features in sequences:
         spans.extend(labelled_spans(bounds, content_tagger.tag(features)))
-        if source_tagger is not None:
-            sources.extend(labelled_spans(bounds, source_tagger.tag(features)))
     statements = reader.accept(found, scored, threshold)
     pairs = sorted(((_overlap(st.content, s), i, j) for i, st in enumerate(statements)
                     if st.content for j, s in enumerate(spans)), reverse=True)
@@ -339,8 +338,15 @@ def refine(reader, found, scored, threshold: float, taggers):
         if shaped[0] is not None:
             st.content, st.kind = shaped
             result.append(st)
-    for st in result:
-        _take_source(reader, st, sources)
+    if source_tagger is not None:
+        # Sources are tagged only in the paragraphs that hold a statement without a speaker.
+        wanted = [st.cue[0] for st in result if st.speaker_span is None]
+        sources = []
+        for bounds, features in sequences:
+            if bounds and any(bounds[0][0] <= pos < bounds[-1][1] for pos in wanted):
+                sources.extend(labelled_spans(bounds, source_tagger.tag(features)))
+        for st in result:
+            _take_source(reader, st, sources)
     result.sort(key=lambda s: (s.content or s.cue)[0])
     return result
 
