@@ -276,13 +276,31 @@ def _from_governor(reader, span):
     if local is None:
         return None
     inside = {t.i for t in local}
-    governors = [t.head for t in local if t.head.i not in inside]
-    verbs = [g for g in governors if g.pos_ in ("VERB", "AUX") and not reader.inside_quote(g)]
-    if not verbs:
+    governors = []
+    for token in local:
+        head = token.head
+        if head.i in inside:
+            continue
+        if head.pos_ == "ADP" and head.head.i not in inside:
+            head = head.head  # "talked about [X]", "his support for [X]"
+        if not reader.inside_quote(head):
+            governors.append(head)
+    verbs = [g for g in governors if g.pos_ in ("VERB", "AUX")]
+    nouns = [g for g in governors if g.pos_ == "NOUN"]
+    if not verbs and not nouns:
         return None
-    cue = min(verbs, key=lambda g: min(abs(g.i - local.start), abs(g.i - local.end)))
-    subject = reader.subject_of(cue)
-    return RawStatement(reader.span_of(cue_tokens(cue)), cue.lemma_.lower(), span, "indirect",
+    cue = min(verbs or nouns, key=lambda g: min(abs(g.i - local.start), abs(g.i - local.end)))
+    if verbs:
+        subject = reader.subject_of(cue)
+        cue_span = reader.span_of(cue_tokens(cue))
+    else:
+        # A nominal cue ("his support for", "a swipe at"): the possessor speaks, or the
+        # subject of the verb the noun is the object of ("took a swipe at").
+        subject = next((c for c in cue.children if c.dep_ == "poss"), None)
+        if subject is None and cue.dep_ == "dobj":
+            subject = reader.subject_of(cue.head)
+        cue_span = (reader.start(cue), reader.end(cue))
+    return RawStatement(cue_span, cue.lemma_.lower(), span, "indirect",
                         subject, reader.mention_span(subject) if subject is not None else None,
                         confidence=0.5, extra={"option": "crf"})
 
