@@ -28,12 +28,12 @@ def parse_value(words: list[str]) -> float | None:
 
 
 def figures_in(doc, offset: int, start: int, end: int, statement: int | None,
-               ents=None) -> list[Figure]:
+               ents) -> list[Figure]:
     """Numbers in [start, end) of the text, with their unit: the noun they count ("100,000
     civilians"), the currency or "percent", and the participle or preposition that narrows
     them ("250,000 civilians remaining in Aleppo"), up to the first punctuation."""
     out: list[Figure] = []
-    for ent in doc.ents if ents is None else ents:
+    for ent in ents:  # the piece's Doc.ents, read once by the caller
         s, e = offset + ent.start_char, offset + ent.end_char
         if ent.label_ not in _NUMBER_ENTS or s < start or e > end:
             continue

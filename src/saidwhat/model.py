@@ -26,6 +26,14 @@ class Span:
     end: int
 
 
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Shared characters of two ``(start, end)`` offsets divided by the length of the longer
+    (0 for disjoint spans): how the project matches contents, in training and evaluation."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    longest = max(a[1] - a[0], b[1] - b[0])
+    return shared / longest if shared > 0 and longest > 0 else 0.0
+
+
 @dataclass
 class Document:
     """One article as read: ``text`` is what gets analysed; nothing is ever deleted from it."""

@@ -59,6 +59,14 @@ def report_pieces(text: str, blocks) -> list[tuple[int, int]]:
     return pieces
 
 
+def piece_readers(text: str, blocks) -> Iterator[PieceReader]:
+    """A statement reader over each parsed report piece of ``text`` (analysis and the
+    training of the scorer and the CRFs read articles the same way)."""
+    pieces = report_pieces(text, blocks)
+    for (start, end), parsed in zip(pieces, get_nlp().pipe(text[s:e] for s, e in pieces)):
+        yield PieceReader(parsed, start, text, find_quotes(text[start:end], start))
+
+
 def analyze(doc: Document, options: Options = Options()) -> Analysis:
     analysis = Analysis(id=doc.id, source=doc.source, text=doc.text,
                         meta={k: v for k, v in (("url", doc.url), ("outlet", doc.outlet),
@@ -80,18 +88,15 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
     if not text.strip():
         raise SaidwhatError("empty")
     analysis.blocks = clean.find_blocks(text, from_html=doc.format == "html")
-    pieces = report_pieces(text, analysis.blocks)
-    nlp = get_nlp()
-    parsed = list(zip(pieces, nlp.pipe(text[s:e] for s, e in pieces)))
 
     scorer = load_scorer() if options.learned_candidates else None
     threshold = scorer.get("threshold", 0.5) if scorer else 1.0
     taggers = load_tagger(options.content_model) if options.learned_contents and scorer else None
     resolver = SpeakerResolver()
     raw: list[tuple[PieceReader, RawStatement]] = []
-    for (start, end), spacy_doc in parsed:
-        resolver.register(spacy_doc, start)
-        reader = PieceReader(spacy_doc, start, text, find_quotes(text[start:end], start))
+    for reader in piece_readers(text, analysis.blocks):
+        start = reader.offset
+        resolver.register(reader.doc, start)
         if taggers is not None:
             found, scored = reader.scored(scorer)
             statements = refine(reader, found, scored, threshold, taggers)
@@ -111,7 +116,8 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
             if st.speaker_span else None
         speaker = resolver.resolve(st.speaker_token, mention, reader.offset, carried=st.carried)
         content = Span(text[st.content[0]:st.content[1]], *st.content) if st.content else None
-        tokens = _tokens_in(reader, st.content) if st.content else []
+        local = reader.tokens_in(st.content) if st.content else None
+        tokens = list(local) if local is not None else []
         act, stance = speech_act(st.cue_lemma, tokens, content.text if content else "")
         if st.kind == "summary":
             act = act if act != "assertion" else "attack"
@@ -131,12 +137,6 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
 def _paragraph_breaks(text: str, start: int, end: int) -> int:
     """How many paragraph breaks (runs of newlines) lie between two offsets."""
     return len(re.findall(r"\n\s*", text[start:end])) if end > start else 0
-
-
-def _tokens_in(reader: PieceReader, span: tuple[int, int]):
-    local = reader.doc.char_span(span[0] - reader.offset, span[1] - reader.offset,
-                                 alignment_mode="expand")
-    return list(local) if local is not None else []
 
 
 def _add_techniques(analysis: Analysis, options: Options) -> None:

@@ -78,8 +78,7 @@ def features(reader, cue: Token, option: str, content: tuple[int, int], kind: st
         f"sent_start={cue.is_sent_start or cue.i == cue.sent.start}": 1.0,
     }
     # What the content is: a clause (has a verb of its own), a bare noun phrase, a name.
-    local = reader.doc.char_span(content[0] - reader.offset, content[1] - reader.offset,
-                                 alignment_mode="expand")
+    local = reader.tokens_in(content)
     if local is not None and len(local):
         root = local.root
         f[f"croot={root.pos_}"] = 1.0

@@ -18,8 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-
+from saidwhat.attribute.cues import cue_tokens
+from saidwhat.attribute.extract import RawStatement
 from saidwhat.attribute.lexicon import BELIEF_VERBS, SPEECH_VERBS
+from saidwhat.model import overlap
 
 MODEL_PATH = Path(__file__).with_name("content_tagger.crfsuite")
 
@@ -71,28 +73,19 @@ def _char_tags(reader, found, scored) -> tuple[dict[int, str], dict[int, str]]:
     """Per token index: the tag the rule statements give it (B/I of a content with its kind,
     cue, source) and the tag of the most probable candidate covering it (B/I with a
     probability tenth and the candidate's option)."""
-    offset = reader.offset
     rule: dict[int, str] = {}
-    doc = reader.doc
     for st in found:
         if st.content:
-            span = doc.char_span(st.content[0] - offset, st.content[1] - offset,
-                                 alignment_mode="expand")
-            if span is not None:
-                kind = st.kind + ("_bare" if st.carried else "")
-                for k, token in enumerate(span):
-                    rule[token.i] = ("B:" if k == 0 else "I:") + kind
+            kind = st.kind + ("_bare" if st.carried else "")
+            for k, token in enumerate(reader.tokens_in(st.content) or ()):
+                rule[token.i] = ("B:" if k == 0 else "I:") + kind
         for name, segment in (("cue", st.cue), ("src", st.speaker_span)):
             if segment:
-                span = doc.char_span(segment[0] - offset, segment[1] - offset,
-                                     alignment_mode="expand")
-                if span is not None:
-                    for token in span:
-                        rule.setdefault(token.i, name)
+                for token in reader.tokens_in(segment) or ():
+                    rule.setdefault(token.i, name)
     best: dict[int, tuple[float, str]] = {}
     for p, cand in scored:
-        span = doc.char_span(cand.content[0] - offset, cand.content[1] - offset,
-                             alignment_mode="expand")
+        span = reader.tokens_in(cand.content)
         if span is None:
             continue
         tenth = min(9, int(p * 10))
@@ -166,9 +159,7 @@ def sequence_features(reader, found, scored
     ancestors = _reporting_ancestors(heads, deps, kinds)
     quoted = [False] * len(doc)
     for q in reader.quotes:
-        span = doc.char_span(q.start - reader.offset, q.end - reader.offset,
-                             alignment_mode="expand")
-        for t in span if span is not None else ():
+        for t in reader.tokens_in((q.start, q.end)) or ():
             quoted[t.i] = True
     result = []
     for indices in paragraphs(spaces, breaks):
@@ -244,11 +235,6 @@ def labelled_spans(bounds: list[tuple[int, int]], labels: list[str], begin: str 
     return spans
 
 
-def _overlap(a, b) -> float:
-    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    return inter / max(a[1] - a[0], b[1] - b[0], 1)
-
-
 def _clip(span, own, statements):
     """``span`` cut so that it takes in no other statement's content: a quote that follows
     an indirect statement and has a statement of its own stays that statement's."""
@@ -268,11 +254,7 @@ def _from_governor(reader, span):
     """A statement for a CRF content that no rule or candidate proposed: its cue is the word
     that governs the content from outside it ("criticized [Clinton for accepting …]"), its
     speaker that word's subject."""
-    from saidwhat.attribute.cues import cue_tokens
-    from saidwhat.attribute.extract import RawStatement
-
-    doc, offset = reader.doc, reader.offset
-    local = doc.char_span(span[0] - offset, span[1] - offset, alignment_mode="expand")
+    local = reader.tokens_in(span)
     if local is None:
         return None
     inside = {t.i for t in local}
@@ -326,7 +308,7 @@ def refine(reader, found, scored, threshold: float, taggers):
     for bounds, features in sequences:
         spans.extend(labelled_spans(bounds, content_tagger.tag(features)))
     statements = reader.accept(found, scored, threshold)
-    pairs = sorted(((_overlap(st.content, s), i, j) for i, st in enumerate(statements)
+    pairs = sorted(((overlap(st.content, s), i, j) for i, st in enumerate(statements)
                     if st.content for j, s in enumerate(spans)), reverse=True)
     given: dict[int, tuple[int, int]] = {}
     used: set[int] = set()
@@ -335,18 +317,15 @@ def refine(reader, found, scored, threshold: float, taggers):
             continue
         given[i] = spans[j]
         used.add(j)
-    result = []
-    for i, st in enumerate(statements):
-        if i in given:
-            shaped = reader.shape_span(*_clip(given[i], st.content, statements))
-            if shaped[0] is not None:
-                st.content, st.kind = shaped
-            result.append(st)
-        else:
-            result.append(st)
+    for i, span in sorted(given.items()):  # in text order: a clip sees earlier refinements
+        st = statements[i]
+        shaped = reader.shape_span(*_clip(span, st.content, statements))
+        if shaped[0] is not None:
+            st.content, st.kind = shaped
+    result = list(statements)
     rest = [spans[j] for j in range(len(spans)) if j not in used]
     for span in rest:
-        options = [(p, cand) for p, cand in scored if _overlap(cand.content, span) >= 0.5]
+        options = [(p, cand) for p, cand in scored if overlap(cand.content, span) >= 0.5]
         if options:
             p, cand = max(options, key=lambda pc: pc[0])
             st = reader.from_candidate(cand, p)
@@ -385,11 +364,10 @@ def _take_source(reader, st, sources) -> None:
     sentence = reader.sentence_bounds(st.cue[0])
     here = [s for s in sources if sentence[0] <= s[0] and s[1] <= sentence[1]
             and not (st.content and st.content[0] <= s[0] and s[1] <= st.content[1])]
-    if not here or (st.speaker_span and any(_overlap(st.speaker_span, s) >= 0.5 for s in here)):
+    if not here:
         return
     nearest = min(here, key=lambda s: min(abs(s[0] - st.cue[1]), abs(st.cue[0] - s[1])))
-    local = reader.doc.char_span(nearest[0] - reader.offset, nearest[1] - reader.offset,
-                                 alignment_mode="expand")
+    local = reader.tokens_in(nearest)
     if local is None:
         return
     st.speaker_token = local.root

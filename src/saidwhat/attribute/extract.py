@@ -65,6 +65,11 @@ class PieceReader:
     def end(self, token: Token) -> int:
         return self.offset + token.idx + len(token.text)
 
+    def tokens_in(self, segment: tuple[int, int]):
+        """The spaCy span over the tokens that ``segment`` (text offsets) touches, or None."""
+        return self.doc.char_span(segment[0] - self.offset, segment[1] - self.offset,
+                                  alignment_mode="expand")
+
     def span_of(self, tokens) -> tuple[int, int]:
         tokens = list(tokens)
         return self.start(min(tokens, key=lambda t: t.i)), self.end(max(tokens, key=lambda t: t.i))

@@ -110,14 +110,14 @@ class SpeakerResolver:
             self.orgs[key] = org
         return org
 
-    def describe(self, person: Entity, ent, ents=None) -> None:
+    def describe(self, person: Entity, ent, ents) -> None:
         """Title, role and organisation from the words before the name in its noun phrase,
         or from an apposition after it."""
         head = ent.root
         before = [t for t in head.subtree if t.i < ent.start and (
             t.dep_ in ("compound", "amod", "nmod", "poss", "case") or t.ent_type_)]
         words = " ".join(t.text for t in sorted(before, key=lambda t: t.i))
-        orgs = [e for e in (ent.doc.ents if ents is None else ents) if e.label_ == "ORG" and e.end <= ent.start
+        orgs = [e for e in ents if e.label_ == "ORG" and e.end <= ent.start
                 and e.text.split()[-1].lower() not in self.people
                 and e.start >= (min((t.i for t in before), default=ent.start))]
         appos = [c for c in head.children if c.dep_ == "appos"]

@@ -19,10 +19,7 @@ from pathlib import Path
 
 from saidwhat import clean
 from saidwhat.attribute.contents import MODEL_PATH, sequence_features, source_model_path
-from saidwhat.attribute.extract import PieceReader
-from saidwhat.attribute.quotes import find_quotes
 from saidwhat.attribute.scorer import load_scorer
-from saidwhat.nlp import get_nlp
 
 
 def gold_labels(bounds, gold_hulls, source_hulls=()) -> list[str]:
@@ -44,9 +41,8 @@ def gold_labels(bounds, gold_hulls, source_hulls=()) -> list[str]:
 def sequences(gold_docs, log=print):
     """[(doc index, features, labels)] for every paragraph of every article."""
     from saidwhat.eval.polnear import hull
-    from saidwhat.pipeline import report_pieces
+    from saidwhat.pipeline import piece_readers
 
-    nlp = get_nlp()
     scorer = load_scorer()
     rows = []
     started = time.time()
@@ -54,10 +50,9 @@ def sequences(gold_docs, log=print):
         text = doc.text
         gold = [hull(g.content) for g in doc.attributions if g.content]
         sources = [hull(g.source) for g in doc.attributions if g.source]
-        pieces = report_pieces(text, clean.find_blocks(text))
-        for (start, end), parsed in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces)):
-            reader = PieceReader(parsed, start, text, find_quotes(text[start:end], start))
+        for reader in piece_readers(text, clean.find_blocks(text)):
             found, scored = reader.scored(scorer)
+            start, end = reader.offset, reader.end_offset
             here = [g for g in gold if g[0] < end and g[1] > start]
             here_sources = [g for g in sources if g[0] < end and g[1] > start]
             for bounds, features in sequence_features(reader, found, scored):

@@ -16,39 +16,29 @@ import time
 from pathlib import Path
 
 from saidwhat import clean
-from saidwhat.attribute.extract import PieceReader
-from saidwhat.attribute.quotes import find_quotes
-from saidwhat.nlp import get_nlp
-
-
-def _overlap(a, b) -> float:
-    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    return inter / max(a[1] - a[0], b[1] - b[0], 1)
+from saidwhat.model import overlap
 
 
 def candidate_rows(gold_docs, log=print):
     """(doc index, features, label) for every candidate of every article."""
     from saidwhat.eval.polnear import hull
-    from saidwhat.pipeline import report_pieces
+    from saidwhat.pipeline import piece_readers
 
-    nlp = get_nlp()
     rows = []
     started = time.time()
     for n, doc in enumerate(gold_docs):
         text = doc.text
         gold = [(hull(g.content), hull(g.cue)) for g in doc.attributions if g.content and g.cue]
-        pieces = report_pieces(text, clean.find_blocks(text))
-        for (start, end), parsed in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces)):
-            reader = PieceReader(parsed, start, text, find_quotes(text[start:end], start))
+        for reader in piece_readers(text, clean.find_blocks(text)):
             taken = reader.rule_statements()
             for st in taken:
                 features = reader.rule_features(st)
                 if features is not None:
-                    label = any(_overlap(st.content, g_content) >= 0.5 for g_content, _ in gold)
+                    label = any(overlap(st.content, g_content) >= 0.5 for g_content, _ in gold)
                     rows.append((n, features, int(label)))
             for cand in reader.candidates(taken):
                 cue = (reader.start(cand.cue), reader.end(cand.cue))
-                label = any(_overlap(cand.content, g_content) >= 0.5
+                label = any(overlap(cand.content, g_content) >= 0.5
                             and g_cue[0] <= cue[0] < g_cue[1] + 1 and cue[1] > g_cue[0]
                             for g_content, g_cue in gold)
                 rows.append((n, cand.features, int(label)))

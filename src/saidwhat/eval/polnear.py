@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
-from saidwhat.model import Analysis, Span, Statement
+from saidwhat.model import Analysis, Span, Statement, overlap
 
 SPLITS = ("train", "dev")
 KINDS = ("direct", "mixed", "indirect")
@@ -320,13 +320,6 @@ def hull(segments: Sequence[Segment]) -> Optional[Segment]:
         return None
     start, end = min(a for a, _ in segments), max(b for _, b in segments)
     return (start, end) if start < end else None
-
-
-def overlap(a: Segment, b: Segment) -> float:
-    """Shared characters divided by the length of the longer span (0 for disjoint spans)."""
-    shared = min(a[1], b[1]) - max(a[0], b[0])
-    longest = max(a[1] - a[0], b[1] - b[0])
-    return shared / longest if shared > 0 and longest > 0 else 0.0
 
 
 def span_similarity(text: str, a: Segment, b: Segment, mode: str) -> float:
