@@ -1,13 +1,61 @@
 """Speed of the technique tagger alone, of full ``analyze`` and of a bare spaCy parse, on the
-same PTC articles in one run (articles per second).
+same PTC articles in one run (articles per second), in one process (the tagger on ``--threads``
+onnxruntime threads) and in ``--workers`` processes with one thread each.
 
-    python benchmarks/techniques_speed.py [--n 100] [--threads 2] [--data ../shared/data/ptc-train]
+    python benchmarks/techniques_speed.py [--n 100] [--threads 2] [--workers 2]
+                                          [--data ../shared/data/ptc-train] [--skip-analyze]
 """
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+
+def _init(threads: int) -> None:
+    from saidwhat.nlp import get_nlp
+    from saidwhat.rhetoric import tagger
+    tagger.configure(threads=threads)
+    tagger.load_tagger()
+    get_nlp()
+
+
+def _tag(text: str) -> int:
+    from saidwhat.rhetoric import tagger
+    return len(tagger.load_tagger().tag(text))
+
+
+def _parse(text: str) -> int:
+    from saidwhat.nlp import get_nlp
+    return len(get_nlp()(text))
+
+
+def _analyze(item: tuple[int, str]) -> int:
+    from saidwhat.model import Document
+    from saidwhat.pipeline import analyze
+    return len(analyze(Document(id=str(item[0]), text=item[1])).techniques)
+
+
+def _timed(fn, items, workers: int, threads: int) -> tuple[float, int]:
+    """Articles/s of ``fn`` over ``items`` (after a warm-up of each process), and the sum of
+    its results."""
+    if workers <= 1:
+        _init(threads)
+        fn(items[0])
+        t0 = time.perf_counter()
+        total = sum(fn(x) for x in items)
+        return len(items) / (time.perf_counter() - t0), total
+    # spawn, not fork: this process already runs onnxruntime's thread pool, and a forked
+    # child inherits its locks but not its threads
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_init, initargs=(1,)) as pool:
+        list(pool.map(fn, items[:workers]))  # load the models in every worker
+        t0 = time.perf_counter()
+        total = sum(pool.map(fn, items, chunksize=2))
+        return len(items) / (time.perf_counter() - t0), total
 
 
 def main() -> None:
@@ -16,43 +64,31 @@ def main() -> None:
                     default=Path(__file__).resolve().parents[2] / "shared/data/ptc-train")
     ap.add_argument("--n", type=int, default=100, help="number of articles (default 100)")
     ap.add_argument("--threads", type=int, default=2,
-                    help="onnxruntime threads for the tagger (default 2, the machine's cores)")
-    ap.add_argument("--skip-analyze", action="store_true", help="time the tagger alone")
+                    help="onnxruntime threads for the tagger in one process (default 2)")
+    ap.add_argument("--workers", type=int, default=2,
+                    help="worker processes, one thread each, for the second row (default 2)")
+    ap.add_argument("--skip-analyze", action="store_true", help="time the tagger and parse only")
     args = ap.parse_args()
+    os.environ.pop("SAIDWHAT_THREADS", None)
 
-    from saidwhat.rhetoric import ptc, tagger
+    from saidwhat.rhetoric import ptc
     texts = list(ptc.read_articles(args.data / "train-articles").values())[:args.n]
     chars = sum(len(t) for t in texts)
-    print(f"{len(texts)} PTC articles, {chars / len(texts):.0f} characters on average; "
-          f"tagger threads: {args.threads}")
+    print(f"{len(texts)} PTC articles, {chars / len(texts):.0f} characters on average")
 
-    tagger.configure(threads=args.threads)
-    tg = tagger.load_tagger()
-    tg.tag(texts[0])  # warm up
-    t0 = time.perf_counter()
-    n_spans = sum(len(tg.tag(t)) for t in texts)
-    dt = time.perf_counter() - t0
-    print(f"tagger alone      {len(texts) / dt:7.2f} articles/s   ({n_spans} technique spans)")
-
-    from saidwhat.nlp import get_nlp
-    nlp = get_nlp()
-    nlp(texts[0])
-    t0 = time.perf_counter()
-    for t in texts:
-        nlp(t)
-    dt = time.perf_counter() - t0
-    print(f"bare spaCy parse  {len(texts) / dt:7.2f} articles/s")
-
-    if not args.skip_analyze:
-        from saidwhat.model import Document
-        from saidwhat.pipeline import analyze
-        analyze(Document(id="warm", text=texts[0]))
-        t0 = time.perf_counter()
-        for i, t in enumerate(texts):
-            a = analyze(Document(id=str(i), text=t))
-        dt = time.perf_counter() - t0
-        print(f"full analyze      {len(texts) / dt:7.2f} articles/s   (techniques: "
-              f"{a.meta.get('techniques', 'on')})")
+    for workers in (1, args.workers):
+        label = (f"1 process, {args.threads} tagger threads" if workers == 1
+                 else f"{workers} processes, 1 thread each")
+        print(f"-- {label}")
+        tag_rate, n_spans = _timed(_tag, texts, workers, args.threads)
+        print(f"tagger alone      {tag_rate:7.2f} articles/s   ({n_spans} technique spans)")
+        parse_rate, _ = _timed(_parse, texts, workers, args.threads)
+        print(f"bare spaCy parse  {parse_rate:7.2f} articles/s   "
+              f"(tagger/parse {tag_rate / parse_rate:.2f})")
+        if not args.skip_analyze:
+            rate, _ = _timed(_analyze, list(enumerate(texts)), workers, args.threads)
+            print(f"full analyze      {rate:7.2f} articles/s   (analyze/parse "
+                  f"{rate / parse_rate:.2f})")
 
 
 if __name__ == "__main__":

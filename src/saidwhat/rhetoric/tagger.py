@@ -73,7 +73,10 @@ class Tagger:
 
     def _run(self, text: str):
         enc = core.encode(self.tokenizer, text, self.max_len, self.stride)
-        hiddens, prob = core.run_windows(enc, self._encode)
+        # one window per call: an article's last window is short, and batching it with full
+        # ones pads it to 256 pieces; on the fused int8 encoder one window per call was as fast
+        # as batches of 2 and 8 or faster (benchmarks/techniques_speed.py)
+        hiddens, prob = core.run_windows(enc, self._encode, batch_size=1)
         return enc, hiddens, prob
 
     def _decode(self, enc, prob):
