@@ -94,3 +94,12 @@ def test_a_closing_bracket_that_closes_inside_the_mention_stays(analyze_text):
     st = a.statements[0]
     assert st.speaker.mention.text == "Rep. Hank Johnson (D-Ga.)"
     assert st.content.text == "the hearing was a waste of time"
+
+
+def test_a_mention_stops_at_its_own_cue(analyze_text):
+    # the participle that modifies the subject is the cue: it must not be part of the mention
+    a = analyze_text("Republicans met in Ohio. There were the candidates debating whether the "
+                     "problem exists.\n")
+    st = next(s for s in a.statements if s.cue.text == "debating")
+    assert st.speaker.mention.text == "the candidates"
+    assert st.content.text == "whether the problem exists"

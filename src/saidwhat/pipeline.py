@@ -113,8 +113,12 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
         if st.carried and (previous_end is None or
                            _paragraph_breaks(text, previous_end, st.cue[0]) > CARRY_OVER_PARAGRAPHS):
             continue
-        mention = Span(text[st.speaker_span[0]:st.speaker_span[1]], *st.speaker_span) \
-            if st.speaker_span else None
+        # a content that runs around its attribution ("“…,” he said. “…”") does not clip
+        around = st.content and st.content[0] <= st.cue[0] and st.cue[1] <= st.content[1]
+        mention_span = reader.clip_mention(st.speaker_span, st.cue,
+                                           None if around else st.content)
+        mention = Span(text[mention_span[0]:mention_span[1]], *mention_span) \
+            if mention_span else None
         speaker = resolver.resolve(st.speaker_token, mention, reader.offset, carried=st.carried)
         content = Span(text[st.content[0]:st.content[1]], *st.content) if st.content else None
         local = reader.tokens_in(st.content) if st.content else None

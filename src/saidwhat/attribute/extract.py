@@ -87,6 +87,24 @@ class PieceReader:
             end -= 1
         return start, end
 
+    def clip_mention(self, mention: Optional[tuple[int, int]],
+                     *others: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
+        """A speaker mention stops where its statement's cue or content begins: a subject
+        modified by the cue itself ("the candidates debating whether …", "the PAC backing
+        Bush") would otherwise name the speaker with what is said."""
+        if mention is None:
+            return None
+        start, end = mention
+        for other in others:
+            if other is None:
+                continue
+            if start < other[0] < end:
+                end = other[0]
+            elif other[0] <= start < other[1]:
+                start = other[1]
+        start, end = self.trim(start, end) if start < end else (start, start)
+        return (start, end) if start < end else None
+
     def quote_at(self, pos: int) -> Optional[Quote]:
         for q in self.quotes:
             if q.start <= pos < q.end:
