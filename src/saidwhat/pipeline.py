@@ -200,7 +200,9 @@ def failure_analysis(failure) -> Analysis:
 
 def analyze_many(items: Iterable, *, workers: int = 1, options: Options = Options(),
                  progress: bool = False, total: Optional[int] = None) -> Iterator[Analysis]:
-    """Analyses in input order; ``items`` are Documents or read failures."""
+    """Analyses in input order; ``items`` are Documents or read failures. With ``workers``
+    > 1 the worker processes are spawned (not forked), so a script calling this needs the
+    usual ``if __name__ == "__main__":`` guard."""
     work = ((item, options) for item in items)
     bar = None
     if progress:

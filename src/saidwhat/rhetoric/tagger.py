@@ -74,8 +74,9 @@ class Tagger:
     def _run(self, text: str):
         enc = core.encode(self.tokenizer, text, self.max_len, self.stride)
         # one window per call: an article's last window is short, and batching it with full
-        # ones pads it to 256 pieces; on the fused int8 encoder one window per call was as fast
-        # as batches of 2 and 8 or faster (benchmarks/techniques_speed.py)
+        # ones pads it to 256 pieces; dynamic int8 also quantises a call's activations with one
+        # scale, so a window's numbers would depend on its batch. On the fused encoder one
+        # window per call was as fast as batches of 2 or 8, or faster (docs/techniques-model.md)
         hiddens, prob = core.run_windows(enc, self._encode, batch_size=1)
         return enc, hiddens, prob
 
