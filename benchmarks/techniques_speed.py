@@ -39,11 +39,10 @@ def _analyze(item: tuple[int, str]) -> int:
     return len(analyze(Document(id=str(item[0]), text=item[1])).techniques)
 
 
-def _timed(fn, items, workers: int, threads: int) -> tuple[float, int]:
+def _timed(fn, items, workers: int) -> tuple[float, int]:
     """Articles/s of ``fn`` over ``items`` (after a warm-up of each process), and the sum of
-    its results."""
+    its results; one process means this one, whose models ``main`` loaded once."""
     if workers <= 1:
-        _init(threads)
         fn(items[0])
         t0 = time.perf_counter()
         total = sum(fn(x) for x in items)
@@ -76,17 +75,18 @@ def main() -> None:
     chars = sum(len(t) for t in texts)
     print(f"{len(texts)} PTC articles, {chars / len(texts):.0f} characters on average")
 
+    _init(args.threads)  # this process's models, for the one-process rows
     for workers in (1, args.workers):
         label = (f"1 process, {args.threads} tagger threads" if workers == 1
                  else f"{workers} processes, 1 thread each")
         print(f"-- {label}")
-        tag_rate, n_spans = _timed(_tag, texts, workers, args.threads)
+        tag_rate, n_spans = _timed(_tag, texts, workers)
         print(f"tagger alone      {tag_rate:7.2f} articles/s   ({n_spans} technique spans)")
-        parse_rate, _ = _timed(_parse, texts, workers, args.threads)
+        parse_rate, _ = _timed(_parse, texts, workers)
         print(f"bare spaCy parse  {parse_rate:7.2f} articles/s   "
               f"(tagger/parse {tag_rate / parse_rate:.2f})")
         if not args.skip_analyze:
-            rate, _ = _timed(_analyze, list(enumerate(texts)), workers, args.threads)
+            rate, _ = _timed(_analyze, list(enumerate(texts)), workers)
             print(f"full analyze      {rate:7.2f} articles/s   (analyze/parse "
                   f"{rate / parse_rate:.2f})")
 

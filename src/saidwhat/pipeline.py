@@ -113,10 +113,7 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
         if st.carried and (previous_end is None or
                            _paragraph_breaks(text, previous_end, st.cue[0]) > CARRY_OVER_PARAGRAPHS):
             continue
-        # a content that runs around its attribution ("“…,” he said. “…”") does not clip
-        around = st.content and st.content[0] <= st.cue[0] and st.cue[1] <= st.content[1]
-        mention_span = reader.clip_mention(st.speaker_span, st.cue,
-                                           None if around else st.content)
+        mention_span = reader.clip_mention(st.speaker_span, st.cue, st.content)
         mention = Span(text[mention_span[0]:mention_span[1]], *mention_span) \
             if mention_span else None
         speaker = resolver.resolve(st.speaker_token, mention, reader.offset, carried=st.carried)

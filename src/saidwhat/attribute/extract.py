@@ -87,17 +87,17 @@ class PieceReader:
             end -= 1
         return start, end
 
-    def clip_mention(self, mention: Optional[tuple[int, int]],
-                     *others: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
+    def clip_mention(self, mention: Optional[tuple[int, int]], cue: tuple[int, int],
+                     content: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
         """A speaker mention stops where its statement's cue or content begins: a subject
         modified by the cue itself ("the candidates debating whether …", "the PAC backing
-        Bush") would otherwise name the speaker with what is said."""
+        Bush") would otherwise name the speaker with what is said. A content that runs around
+        its attribution ("“…,” he said. “…”") holds the mention by design and clips nothing."""
         if mention is None:
             return None
         start, end = mention
-        for other in others:
-            if other is None:
-                continue
+        around = content is not None and content[0] <= cue[0] and cue[1] <= content[1]
+        for other in (cue,) if around or content is None else (cue, content):
             if start < other[0] < end:
                 end = other[0]
             elif other[0] <= start < other[1]:

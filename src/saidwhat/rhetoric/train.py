@@ -263,12 +263,13 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
             meta.update({k: old[k] for k in ("threshold", "high", "gap", "min_chars", "tech_mix",
                                              "stride") if k in old})
             # the scores that stand for this model: its recipe's, on the validation split
-            recipe = old.get("recipe_validation") or (
-                dict(note="the same recipe trained on the 297 training articles of the split, "
-                          "scored on the 74 validation articles (docs/accuracy.md)",
-                     **old["validation_int8"]) if "validation_int8" in old else None)
-            if recipe:
-                meta["recipe_validation"] = recipe
+            if "recipe_validation" in old:
+                meta["recipe_validation"] = old["recipe_validation"]
+            elif old.get("holdout") and "validation_int8" in old:
+                meta["recipe_validation"] = dict(
+                    note=f"the same recipe trained on the {old['trained_on']} training articles "
+                         "of the split, scored on its validation articles (docs/accuracy.md)",
+                    **old["validation_int8"])
     if history:
         meta["validation"] = history[-1]
         (out / "validation.json").write_text(json.dumps(history, indent=1))
