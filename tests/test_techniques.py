@@ -164,3 +164,63 @@ def test_eval_ptc_writes_predictions(tmp_path):
     assert all(len(l) == 4 and l[0] in ids and l[1] in TECHNIQUES for l in tc)
     si = [l.split("\t") for l in Path(f"{out}.si").read_text().splitlines()]
     assert all(len(l) == 3 and int(l[1]) < int(l[2]) for l in si)
+
+
+def test_lexical_analysers_on_hand_made_cases():
+    from saidwhat.rhetoric import lexical
+    # one-letter words are dropped, as by scikit-learn's default token pattern
+    assert lexical.word_ngrams("Hot air, a HOT air!") == [
+        "hot", "air", "hot", "air", "hot air", "air hot", "hot air"]
+    grams = lexical.char_ngrams("No  hot")
+    assert grams[:3] == [" n", "no", "o "] and " no " in grams and " no  " not in grams
+    assert " hot " in grams and "hot" in grams and len(grams) == 3 + 2 + 1 + 4 + 3 + 2 + 1
+    text = "Hot air. They said hot air. hot AIR again?"
+    f = lexical.surface_features(text, [(0, 7), (28, 42)])
+    assert f.shape == (2, 8)
+    assert f[0, 1] == pytest.approx(np.log1p(3)) and f[0, 2] == 1.0   # recurs three times
+    assert f[1, 3] == 1.0 and f[1, 2] == 0.0                           # '?', once
+
+
+def test_lexical_combine_is_a_log_linear_mixture():
+    from saidwhat.rhetoric import lexical
+    head = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    lex = np.array([[0.1, 0.8, 0.1], [0.2, 0.2, 0.6]])
+    assert np.array_equal(lexical.combine(head, lex, 0.0), head)
+    assert np.allclose(lexical.combine(head, lex, 1.0), lex, atol=1e-6)
+    mixed = lexical.combine(head, lex, 0.5)
+    assert np.allclose(mixed.sum(axis=1), 1.0)
+    # geometric mean: sqrt(.7*.1) < sqrt(.2*.8), so the second technique wins the first span
+    assert mixed[0].argmax() == 1 and mixed[1].argmax() == 2
+
+
+@needs_data
+def test_lexical_run_time_reproduces_scikit_learn(tmp_path):
+    pytest.importorskip("sklearn")
+    from saidwhat.rhetoric import lexical
+    arts = [a for a in ptc.load_corpus(PTC) if a.tc][:25]
+    items = [(a.text, (s, e), t) for a in arts for t, s, e in a.tc]
+    words, chars, X, model = lexical.fit_model(items)
+    lexical.fit(items, TECHNIQUES, tmp_path / "lex.npz")
+    clf = lexical.LexicalClassifier(tmp_path / "lex.npz")
+    # the hand-written analysers are what scikit-learn used
+    text, (s, e), _ = items[0]
+    assert words.build_analyzer()(text[s:e]) == lexical.word_ngrams(text[s:e])
+    ours = np.vstack([clf.probs(text, [sp]) for text, sp, _ in items[:60]])
+    theirs = model.predict_proba(X[:60])
+    cols = [TECHNIQUES.index(c) for c in model.classes_]
+    assert np.allclose(ours[:, cols], theirs, atol=1e-4)
+
+
+@needs_model
+def test_shipped_tagger_mixes_in_the_lexical_classifier():
+    from saidwhat.rhetoric.tagger import load_tagger
+    t = load_tagger()
+    assert t.lexical is not None and 0 < t.lexical_weight < 1
+    text = "They call it a triumph. It is a disaster, a total disaster, a disaster!"
+    spans = [(0, 22), (32, 40)]
+    lex = t.lexical.probs(text, spans)
+    assert lex.shape == (2, len(TECHNIQUES)) and np.allclose(lex.sum(axis=1), 1.0)
+    enc, hiddens, _ = t._run(text)
+    mixed = t.technique_probs(text, enc, hiddens, spans)
+    head = core.classify(enc, hiddens, spans, t._head, len(TECHNIQUES))
+    assert not np.allclose(mixed, head) and np.allclose(mixed.sum(axis=1), 1.0)

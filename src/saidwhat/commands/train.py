@@ -30,6 +30,10 @@ def register(subparsers) -> None:
                    help="span threshold to ship when there is no holdout (default: the "
                         "validated one)")
     t.add_argument("--limit", type=int, default=None, help="use only N articles (smoke test)")
+    t.add_argument("--lexical-only", action="store_true",
+                   help="refit only the lexical technique classifier into --out, a folder "
+                        "that already holds an exported model (seconds, not the encoder's "
+                        "40 minutes; needs scikit-learn)")
     t.set_defaults(func=run_techniques)
     _register_attribution(models)
 
@@ -90,6 +94,19 @@ def run_contents(args) -> int:
 
 
 def run_techniques(args) -> int:
+    if args.lexical_only:
+        if _missing_train_extra("sklearn"):
+            return 1
+        from saidwhat.rhetoric.train import fit_lexical
+
+        if not (args.out / "tagger.json").exists():
+            print(f"saidwhat train: {args.out} holds no exported model (tagger.json)",
+                  file=sys.stderr)
+            return 1
+        meta = fit_lexical(args.data, args.out, holdout=args.holdout)
+        print(f"lexical technique classifier written to {args.out / meta['lexical']} "
+              f"(weight {meta['lexical_weight']})")
+        return 0
     if _missing_train_extra("torch", "saidwhat.rhetoric.train"):
         return 1
     from saidwhat.rhetoric.train import TrainConfig, train

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from saidwhat.model import TechniqueSpan
-from saidwhat.rhetoric import core
+from saidwhat.rhetoric import core, lexical
 
 MODEL_DIR = Path(__file__).with_name("model")
 
@@ -63,6 +63,10 @@ class Tagger:
         self.head = ort.InferenceSession(str(model_dir / self.meta["head"]), opts,
                                          providers=providers)
         self.tokenizer = core.load_tokenizer(model_dir / self.meta["tokenizer"])
+        # the lexical classifier's second opinion on a span's technique (rhetoric/lexical.py)
+        self.lexical = (lexical.LexicalClassifier(model_dir / self.meta["lexical"])
+                        if self.meta.get("lexical") else None)
+        self.lexical_weight: float = float(self.meta.get("lexical_weight", 0.0))
 
     # the two callables core.* expects
     def _encode(self, ids: np.ndarray, mask: np.ndarray):
@@ -79,6 +83,15 @@ class Tagger:
         # window per call was as fast as batches of 2 or 8, or faster (docs/techniques-model.md)
         hiddens, prob = core.run_windows(enc, self._encode, batch_size=1)
         return enc, hiddens, prob
+
+    def technique_probs(self, text: str, enc, hiddens, spans) -> np.ndarray:
+        """[n_spans, n_techniques]: the span head's probabilities, mixed with the token
+        technique head's (tech_mix) and the lexical classifier's (lexical_weight)."""
+        probs = core.classify(enc, hiddens, spans, self._head, len(self.techniques))
+        probs = core.mix_token_tech(enc, spans, probs, self.tech_mix)
+        if self.lexical is not None and self.lexical_weight > 0:
+            probs = lexical.combine(probs, self.lexical.probs(text, spans), self.lexical_weight)
+        return probs
 
     def _decode(self, enc, prob):
         return core.decode_spans(enc, prob, self.threshold, self.high, self.gap, self.min_chars)
@@ -100,8 +113,7 @@ class Tagger:
         if not found:
             return []
         spans = [(s, e) for s, e, _ in found]
-        probs = core.classify(enc, hiddens, spans, self._head, len(self.techniques))
-        probs = core.mix_token_tech(enc, spans, probs, self.tech_mix)
+        probs = self.technique_probs(text, enc, hiddens, spans)
         out = []
         for (s, e, p), tp in zip(found, probs):
             order = np.argsort(-tp)
@@ -119,8 +131,7 @@ class Tagger:
         if not spans:
             return []
         enc, hiddens, _ = self._run(text)
-        probs = core.classify(enc, hiddens, spans, self._head, len(self.techniques))
-        probs = core.mix_token_tech(enc, spans, probs, self.tech_mix)
+        probs = self.technique_probs(text, enc, hiddens, spans)
         return core.assign_labels(spans, probs, self.techniques)
 
 

@@ -10,11 +10,12 @@ import itertools
 import json
 from pathlib import Path
 
-from saidwhat.rhetoric import core, ptc
+from saidwhat.rhetoric import core, lexical, ptc
 from saidwhat.rhetoric.scorer import score_si, score_tc
 from saidwhat.rhetoric.tagger import Tagger
 
 MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)
+LEXICAL_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 GRID = {
     "threshold": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
     "high_delta": (0.0, 0.1, 0.2, 0.3, 0.4),
@@ -35,17 +36,21 @@ def run(model_dir: Path, data: Path, threads: int = 1):
         spans = [(s, e) for _, s, e in a.tc]
         if spans:
             probs = core.classify(enc, hiddens, spans, tagger._head, len(tagger.techniques))
-            tc_cache.append((a, enc, spans, probs))
+            lex = tagger.lexical.probs(a.text, spans) if tagger.lexical is not None else None
+            tc_cache.append((a, enc, spans, probs, lex))
     gold_tc = {a.id: a.tc for a in val}
     mixes = MIXES if any(enc.token_tech is not None for _, enc, _ in cached) else (0.0,)
+    weights = LEXICAL_WEIGHTS if tagger.lexical is not None else (0.0,)
     tc_by_mix = {}
-    for mix in mixes:
+    for mix, weight in itertools.product(mixes, weights):
         tc_pred = {}
-        for a, enc, spans, probs in tc_cache:
+        for a, enc, spans, probs, lex in tc_cache:
             pm = core.mix_token_tech(enc, spans, probs, mix)
+            if lex is not None and weight > 0:
+                pm = lexical.combine(pm, lex, weight)
             tc_pred[a.id] = [(l, s, e) for l, (s, e) in
                              zip(core.assign_labels(spans, pm, tagger.techniques), spans)]
-        tc_by_mix[mix] = score_tc(tc_pred, gold_tc)
+        tc_by_mix[(mix, weight)] = score_tc(tc_pred, gold_tc)
     gold_si = {a.id: a.si for a in val}
     results = []
     for t, hd, gap, mc in itertools.product(*GRID.values()):
@@ -58,8 +63,9 @@ def run(model_dir: Path, data: Path, threads: int = 1):
     results.sort(key=lambda r: -r[1].f1)
     best_mix = max(tc_by_mix, key=lambda m: tc_by_mix[m].f1)
     tc = tc_by_mix[best_mix]
-    tc.mix = best_mix
-    tc.by_mix = {m: round(v.f1, 4) for m, v in tc_by_mix.items()}
+    tc.mix, tc.lexical_weight = best_mix
+    tc.by_mix = {f"tech_mix {m} lexical_weight {w}": round(v.f1, 4)
+                 for (m, w), v in tc_by_mix.items()}
     plain = next(r for r in results if r[0]["high"] == r[0]["threshold"] and r[0]["gap"] == 0
                  and r[0]["min_chars"] == 1)
     return results, plain, tc, len(val)
@@ -81,7 +87,8 @@ def main() -> None:
                                "recall": plain[1].recall, "f1": plain[1].f1},
         "si_top10": [{"decoding": d, "f1": round(s.f1, 4), "p": round(s.precision, 4),
                       "r": round(s.recall, 4)} for d, s in results[:10]],
-        "tc": {"micro_f1": tc.f1, "tech_mix": tc.mix, "by_mix": tc.by_mix,
+        "tc": {"micro_f1": tc.f1, "tech_mix": tc.mix, "lexical_weight": tc.lexical_weight,
+               "by_mix": tc.by_mix,
                "per_technique": tc.per_technique},
     }
     print(json.dumps(report, indent=1))
@@ -91,6 +98,8 @@ def main() -> None:
         meta = json.loads(meta_path.read_text())
         meta.update(best)
         meta["tech_mix"] = tc.mix
+        if "lexical" in meta:
+            meta["lexical_weight"] = tc.lexical_weight
         meta["validation_int8"] = {"si_f1": sc.f1, "si_precision": sc.precision,
                                    "si_recall": sc.recall, "tc_micro_f1": tc.f1}
         meta_path.write_text(json.dumps(meta, indent=1))
