@@ -16,7 +16,6 @@ from saidwhat.rhetoric.tagger import Tagger
 
 MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)
 LEXICAL_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-SI_LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 GRID = {
     "threshold": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
     "high_delta": (0.0, 0.1, 0.2, 0.3, 0.4),
@@ -32,17 +31,15 @@ def run(model_dir: Path, data: Path, threads: int = 1):
     cached = []
     tc_cache = []
     for a in val:
-        enc, hiddens, prob = tagger._run_encoder(a.text)
-        crf = (tagger.word_crf.piece_probs(a.text, enc.offsets)
-               if tagger.word_crf is not None else None)
-        cached.append((a, enc, prob, crf))
+        enc, hiddens, prob = tagger._run(a.text)
+        cached.append((a, enc, prob))
         spans = [(s, e) for _, s, e in a.tc]
         if spans:
             probs = core.classify(enc, hiddens, spans, tagger._head, len(tagger.techniques))
             lex = tagger.lexical.probs(a.text, spans) if tagger.lexical is not None else None
             tc_cache.append((a, enc, spans, probs, lex))
     gold_tc = {a.id: a.tc for a in val}
-    mixes = MIXES if any(c[1].token_tech is not None for c in cached) else (0.0,)
+    mixes = MIXES if any(enc.token_tech is not None for _, enc, _ in cached) else (0.0,)
     weights = LEXICAL_WEIGHTS if tagger.lexical is not None else (0.0,)
     tc_by_mix = {}
     for mix, weight in itertools.product(mixes, weights):
@@ -56,28 +53,21 @@ def run(model_dir: Path, data: Path, threads: int = 1):
         tc_by_mix[(mix, weight)] = score_tc(tc_pred, gold_tc)
     gold_si = {a.id: a.si for a in val}
     results = []
-    si_weights = SI_LEXICAL_WEIGHTS if tagger.word_crf is not None else (0.0,)
-    for w in si_weights:
-        mixed = [(a, enc, prob if crf is None else tagger.mix_word_crf(prob, crf, w))
-                 for a, enc, prob, crf in cached]
-        for t, hd, gap, mc in itertools.product(*GRID.values()):
-            high = t + hd
-            pred = {a.id: [(s, e) for s, e, _ in core.decode_spans(enc, prob, t, high, gap, mc)]
-                    for a, enc, prob in mixed}
-            sc = score_si(pred, gold_si)
-            decoding = {"threshold": t, "high": round(high, 2), "gap": gap, "min_chars": mc}
-            if tagger.word_crf is not None:
-                decoding["si_lexical_weight"] = w
-            results.append((decoding, sc))
+    for t, hd, gap, mc in itertools.product(*GRID.values()):
+        high = t + hd
+        pred = {a.id: [(s, e) for s, e, _ in core.decode_spans(enc, prob, t, high, gap, mc)]
+                for a, enc, prob in cached}
+        sc = score_si(pred, gold_si)
+        results.append(({"threshold": t, "high": round(high, 2), "gap": gap, "min_chars": mc},
+                        sc))
     results.sort(key=lambda r: -r[1].f1)
     best_mix = max(tc_by_mix, key=lambda m: tc_by_mix[m].f1)
     tc = tc_by_mix[best_mix]
     tc.mix, tc.lexical_weight = best_mix
     tc.by_mix = {f"tech_mix {m} lexical_weight {w}": round(v.f1, 4)
                  for (m, w), v in tc_by_mix.items()}
-    # the token head alone with a plain threshold: the reference the decoding is judged by
     plain = next(r for r in results if r[0]["high"] == r[0]["threshold"] and r[0]["gap"] == 0
-                 and r[0]["min_chars"] == 1 and not r[0].get("si_lexical_weight"))
+                 and r[0]["min_chars"] == 1)
     return results, plain, tc, len(val)
 
 
