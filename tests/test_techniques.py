@@ -121,10 +121,10 @@ def test_founding_example_spans_are_valid_and_the_rhetoric_is_found():
 
 
 @needs_model
-@pytest.mark.xfail(reason="issue 3 open: the shipped model (trained on the 80% split) gives "
-                          "'no more than Russophobic hot air' Exaggeration,Minimisation first "
-                          "and marks 'cinema' at 0.33, under the default min_score 0.5; see "
-                          "docs/model-card-techniques.md",
+@pytest.mark.xfail(reason="issue 3 open: the shipped model gives 'are no more than "
+                          "Russophobic hot air' Exaggeration,Minimisation first (Loaded_Language "
+                          "second at 0.34) and scores 'cinema' 0.49, under the default "
+                          "min_score 0.5; see docs/model-card-techniques.md",
                    strict=False)
 def test_founding_example_marks_all_three_phrases():
     from saidwhat.rhetoric.tagger import tag_techniques
