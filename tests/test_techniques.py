@@ -224,3 +224,52 @@ def test_shipped_tagger_mixes_in_the_lexical_classifier():
     mixed = t.technique_probs(text, enc, hiddens, spans)
     head = core.classify(enc, hiddens, spans, t._head, len(TECHNIQUES))
     assert not np.allclose(mixed, head) and np.allclose(mixed.sum(axis=1), 1.0)
+
+
+def test_word_crf_words_labels_and_mix():
+    from saidwhat.rhetoric import word_crf
+    text = "They “lie”, he said."
+    ws = word_crf.words(text)
+    assert [w for _, _, w in ws] == ["They", "“", "lie", "”", ",", "he", "said", "."]
+    assert word_crf.labels(ws, [(6, 9)]) == ["O", "O", "P", "O", "O", "O", "O", "O"]
+    f = word_crf.features(ws)
+    assert f[2]["quoted"] == 1.0 and f[5]["quoted"] == 0.0 and f[2]["b-1"] == "“|lie"
+    prob = np.array([0.2, 0.5, 0.99])
+    assert np.array_equal(word_crf.mix(prob, np.array([0.9, 0.0, 0.9]), 0.0, 0.1), prob)
+    # evidence relative to the base: above it raises, below it lowers, clipped to [0, 1]
+    assert np.allclose(word_crf.mix(prob, np.array([0.9, 0.0, 0.9]), 0.5, 0.1),
+                       [0.6, 0.45, 1.0])
+
+
+@needs_data
+def test_word_crf_fits_and_spreads_word_probabilities_onto_pieces(tmp_path):
+    from saidwhat.rhetoric import word_crf
+    arts = [a for a in ptc.load_corpus(PTC) if a.si][:20]
+    info = word_crf.fit([(a.text, a.si) for a in arts], tmp_path / "w.crfsuite", iterations=30)
+    assert info["articles"] == 20 and info["words"] > 1000
+    crf = word_crf.WordCRF(tmp_path / "w.crfsuite")
+    text = arts[0].text
+    ws = word_crf.words(text)
+    probs = crf.word_probs(ws)
+    assert probs.shape == (len(ws),) and ((probs >= 0) & (probs <= 1)).all()
+    # a training article: words inside its gold spans score higher on average
+    inside = np.array(word_crf.labels(ws, arts[0].si)) == "P"
+    assert probs[inside].mean() > probs[~inside].mean()
+    # two pieces of one word get that word's probability; "" gives nothing
+    k = next(i for i, (s, e, w) in enumerate(ws) if len(w) >= 6)
+    s, e, _ = ws[k]
+    pieces = crf.piece_probs(text, np.array([[s, s + 3], [s + 3, e]]))
+    assert np.allclose(pieces, probs[k])
+    assert crf.piece_probs("", np.zeros((0, 2), dtype=np.int64)).shape == (0,)
+
+
+@needs_model
+def test_shipped_tagger_adds_the_word_crf_evidence():
+    from saidwhat.rhetoric.tagger import load_tagger
+    t = load_tagger()
+    assert t.word_crf is not None and t.si_lexical_weight > 0
+    text = "They call it a triumph. It is a disaster, a total disaster, a disaster!"
+    enc, _, mixed = t._run(text)
+    _, _, head = t._run_encoder(text)
+    assert mixed.shape == head.shape and not np.allclose(mixed, head)
+    assert np.abs(mixed - head).max() <= t.si_lexical_weight + 1e-6

@@ -31,9 +31,9 @@ def register(subparsers) -> None:
                         "validated one)")
     t.add_argument("--limit", type=int, default=None, help="use only N articles (smoke test)")
     t.add_argument("--lexical-only", action="store_true",
-                   help="refit only the lexical technique classifier into --out, a folder "
-                        "that already holds an exported model (seconds, not the encoder's "
-                        "40 minutes; needs scikit-learn)")
+                   help="refit only the lexical models (technique classifier, word CRF) into "
+                        "--out, a folder that already holds an exported model (minutes, not "
+                        "the encoder's 40; needs scikit-learn)")
     t.set_defaults(func=run_techniques)
     _register_attribution(models)
 
@@ -104,8 +104,9 @@ def run_techniques(args) -> int:
                   file=sys.stderr)
             return 1
         meta = fit_lexical(args.data, args.out, holdout=args.holdout)
-        print(f"lexical technique classifier written to {args.out / meta['lexical']} "
-              f"(weight {meta['lexical_weight']})")
+        print(f"lexical technique classifier {args.out / meta['lexical']} (weight "
+              f"{meta['lexical_weight']}), word CRF {args.out / meta['si_lexical']} (weight "
+              f"{meta['si_lexical_weight']}, base {meta['si_lexical_base']})")
         return 0
     if _missing_train_extra("torch", "saidwhat.rhetoric.train"):
         return 1

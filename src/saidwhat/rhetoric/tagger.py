@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from saidwhat.model import TechniqueSpan
-from saidwhat.rhetoric import core, lexical
+from saidwhat.rhetoric import core, lexical, word_crf
 
 MODEL_DIR = Path(__file__).with_name("model")
 
@@ -67,6 +67,11 @@ class Tagger:
         self.lexical = (lexical.LexicalClassifier(model_dir / self.meta["lexical"])
                         if self.meta.get("lexical") else None)
         self.lexical_weight: float = float(self.meta.get("lexical_weight", 0.0))
+        # the word CRF's second opinion on which words are propaganda (rhetoric/word_crf.py)
+        self.word_crf = (word_crf.WordCRF(model_dir / self.meta["si_lexical"])
+                         if self.meta.get("si_lexical") else None)
+        self.si_lexical_weight: float = float(self.meta.get("si_lexical_weight", 0.0))
+        self.si_lexical_base: float = float(self.meta.get("si_lexical_base", 0.0))
 
     # the two callables core.* expects
     def _encode(self, ids: np.ndarray, mask: np.ndarray):
@@ -76,6 +81,15 @@ class Tagger:
         return self.head.run(None, {"features": feats.astype(np.float32)})[0]
 
     def _run(self, text: str):
+        """Encoded text, window states and P(piece inside a span), the token head's mixed
+        with the word CRF's."""
+        enc, hiddens, prob = self._run_encoder(text)
+        if self.word_crf is not None and self.si_lexical_weight > 0:
+            prob = word_crf.mix(prob, self.word_crf.piece_probs(text, enc.offsets),
+                                self.si_lexical_weight, self.si_lexical_base)
+        return enc, hiddens, prob
+
+    def _run_encoder(self, text: str):
         enc = core.encode(self.tokenizer, text, self.max_len, self.stride)
         # one window per call: an article's last window is short, and batching it with full
         # ones pads it to 256 pieces; dynamic int8 also quantises a call's activations with one
@@ -130,7 +144,7 @@ class Tagger:
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[str]:
         if not spans:
             return []
-        enc, hiddens, _ = self._run(text)
+        enc, hiddens, _ = self._run_encoder(text)   # the span probabilities are not needed
         probs = self.technique_probs(text, enc, hiddens, spans)
         return core.assign_labels(spans, probs, self.techniques)
 

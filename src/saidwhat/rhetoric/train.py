@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from saidwhat.rhetoric import core, lexical
+from saidwhat.rhetoric import core, lexical, word_crf
 from saidwhat.rhetoric.catalogue import TECHNIQUES
 from saidwhat.rhetoric.ptc import Article, load_corpus, validation_ids
 from saidwhat.rhetoric.scorer import score_si, score_tc
@@ -28,6 +28,9 @@ log = logging.getLogger("saidwhat.train")
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 LEXICAL_FILE = "tc_lexical.npz"
 LEXICAL_WEIGHT = 0.5   # equal log-linear weight; `python -m saidwhat.rhetoric.tune` re-chooses it
+WORD_CRF_FILE = "si_words.crfsuite"
+WORD_CRF_WEIGHT = 0.3  # weight and base of the word CRF's evidence (word_crf.mix), as chosen
+WORD_CRF_BASE = 0.03   # on validation in session 9; tune re-chooses them
 
 
 @dataclass
@@ -263,7 +266,9 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
         if shipped.exists():
             old = json.loads(shipped.read_text())
             meta.update({k: old[k] for k in ("threshold", "high", "gap", "min_chars", "tech_mix",
-                                             "stride", "lexical_weight") if k in old})
+                                             "stride", "lexical_weight", "si_lexical_weight",
+                                             "si_lexical_base")
+                         if k in old})
             # the scores that stand for this model: its recipe's, on the validation split
             if "recipe_validation" in old:
                 meta["recipe_validation"] = old["recipe_validation"]
@@ -275,29 +280,33 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
     if history:
         meta["validation"] = history[-1]
         (out / "validation.json").write_text(json.dumps(history, indent=1))
-    meta.update(_fit_lexical(train_arts, out, meta.get("lexical_weight", LEXICAL_WEIGHT)))
+    meta.update(_fit_lexical(train_arts, out, meta))
     export(torch, model, tk, out, meta)
     log.removeHandler(fh)
     return meta
 
 
-def _fit_lexical(articles: list[Article], out: Path, weight: float) -> dict:
-    """Fit the lexical technique classifier on the articles' gold technique spans."""
+def _fit_lexical(articles: list[Article], out: Path, meta: dict) -> dict:
+    """Fit the two lexical models on the articles' gold spans: the technique classifier
+    (technique spans) and the word CRF (SI spans); keep the weights ``meta`` already has."""
     items = [(a.text, (s, e), t) for a in articles for t, s, e in a.tc]
-    info = lexical.fit(items, TECHNIQUES, out / LEXICAL_FILE)
-    log.info("lexical technique classifier: %s", info)
-    return {"lexical": LEXICAL_FILE, "lexical_weight": weight}
+    log.info("lexical technique classifier: %s", lexical.fit(items, TECHNIQUES, out / LEXICAL_FILE))
+    log.info("word CRF: %s", word_crf.fit([(a.text, a.si) for a in articles], out / WORD_CRF_FILE))
+    return {"lexical": LEXICAL_FILE, "lexical_weight": meta.get("lexical_weight", LEXICAL_WEIGHT),
+            "si_lexical": WORD_CRF_FILE,
+            "si_lexical_weight": meta.get("si_lexical_weight", WORD_CRF_WEIGHT),
+            "si_lexical_base": meta.get("si_lexical_base", WORD_CRF_BASE)}
 
 
 def fit_lexical(data: str | Path, model_dir: str | Path, holdout: bool) -> dict:
-    """Refit only the lexical classifier of an exported model folder (on the training
-    articles of the split with ``holdout``, else on all) and name it in its tagger.json."""
+    """Refit only the lexical models of an exported model folder (on the training articles
+    of the split with ``holdout``, else on all) and name them in its tagger.json."""
     model_dir = Path(model_dir)
     val_ids = set(validation_ids()) if holdout else set()
     articles = [a for a in load_corpus(data) if a.id not in val_ids]
     meta_path = model_dir / "tagger.json"
     meta = json.loads(meta_path.read_text())
-    meta.update(_fit_lexical(articles, model_dir, meta.get("lexical_weight", LEXICAL_WEIGHT)))
+    meta.update(_fit_lexical(articles, model_dir, meta))
     meta_path.write_text(json.dumps(meta, indent=1))
     return meta
 
