@@ -1,7 +1,7 @@
 """The SemEval-2020 Task 11 measures on hand-made cases."""
 import pytest
 
-from saidwhat.rhetoric.scorer import merge_spans, score_si, score_tc
+from saidwhat.rhetoric.scorer import merge_spans, score_flc, score_si, score_tc
 
 
 def test_si_perfect():
@@ -77,3 +77,18 @@ def test_tc_span_with_two_techniques_is_a_multiset():
 def test_tc_needs_the_exact_span():
     s = score_tc({"1": [("Doubt", 0, 6)]}, {"1": [("Doubt", 0, 5)]})
     assert s.f1 == 0.0
+
+
+def test_flc_credits_only_the_same_technique():
+    gold = {"a": [("Loaded_Language", 10, 20), ("Doubt", 0, 40)]}
+    # right span, right technique: full credit for it; the Doubt span is missed
+    s = score_flc({"a": [("Loaded_Language", 10, 20)]}, gold)
+    assert s.precision == 1.0 and s.recall == pytest.approx(0.5)
+    # the same span with the other technique earns only the overlap with the Doubt span
+    s = score_flc({"a": [("Doubt", 10, 20)]}, gold)
+    assert s.precision == 1.0 and s.recall == pytest.approx((10 / 40) / 2)
+    # a technique nobody annotated earns nothing
+    assert score_flc({"a": [("Slogans", 10, 20)]}, gold).f1 == 0.0
+    # nested prediction (outer Doubt, inner Loaded_Language) is fully right
+    s = score_flc({"a": [("Doubt", 0, 40), ("Loaded_Language", 10, 20)]}, gold)
+    assert s.f1 == pytest.approx(1.0)

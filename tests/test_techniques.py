@@ -110,21 +110,24 @@ def test_founding_example_spans_are_valid_and_the_rhetoric_is_found():
     text = EXAMPLE.read_text(encoding="utf-8")
     spans = tag_techniques(text)
     # what the shipped model holds at the default min_score (docs/model-card-techniques.md):
-    # "theatrical screams" as loaded language, and "Russophobic hot air" inside a span marked
-    # at >= 0.8 (its first technique is minimisation: "are no more than ... hot air")
+    # "theatrical screams" as loaded language; "Russophobic hot air" inside a span marked at
+    # >= 0.8 whose first technique is minimisation ("are no more than ... hot air"), with its
+    # core marked on its own as loaded language (a nested span)
     assert _marked(text, spans, "theatrical screams")
     s = text.index("Russophobic hot air")
-    assert [t for t in spans if t.start <= s and t.end >= s + 19 and t.score >= 0.8]
+    outer = [t for t in spans if t.start <= s and t.end >= s + 19 and t.score >= 0.8]
+    assert outer
+    inner = _marked(text, spans, "Russophobic hot air")
+    assert [t for t in inner if outer[0].start <= t.start and t.end <= outer[0].end
+            and t.end - t.start < outer[0].end - outer[0].start]
     for t in spans:
         assert text[t.start:t.end] == t.text and 0.5 <= t.score <= 1.0
         assert t.technique in TECHNIQUES
 
 
 @needs_model
-@pytest.mark.xfail(reason="issue 3 open: the shipped model gives 'are no more than "
-                          "Russophobic hot air' Exaggeration,Minimisation first (Loaded_Language "
-                          "second at 0.34) and scores 'cinema' 0.49, under the default "
-                          "min_score 0.5; see docs/model-card-techniques.md",
+@pytest.mark.xfail(reason="issue 3 open: the shipped model scores 'cinema' 0.48, under the "
+                          "default min_score 0.5; see docs/model-card-techniques.md",
                    strict=False)
 def test_founding_example_marks_all_three_phrases():
     from saidwhat.rhetoric.tagger import tag_techniques

@@ -56,6 +56,20 @@ def score_si(pred: dict[str, list[tuple[int, int]]],
     return SIScore(p, r, f, n_pred, n_gold)
 
 
+def score_flc(pred: dict[str, list[tuple[str, int, int]]],
+              gold: dict[str, list[tuple[str, int, int]]]) -> SIScore:
+    """Span and technique together (SemEval-2019 FLC, Da San Martino et al. 2019): the SI
+    measure's partial-overlap credit, where a predicted span only earns credit from gold spans
+    of its own technique."""
+    def by_technique(spans):
+        out: dict[str, list[tuple[int, int]]] = {}
+        for aid, items in spans.items():
+            for t, s, e in items:
+                out.setdefault(f"{aid}\t{t}", []).append((s, e))
+        return out
+    return score_si(by_technique(pred), by_technique(gold))
+
+
 @dataclass
 class TCScore:
     precision: float

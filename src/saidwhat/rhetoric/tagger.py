@@ -52,6 +52,8 @@ class Tagger:
         self.gap: int = int(self.meta.get("gap", 0))
         self.min_chars: int = int(self.meta.get("min_chars", 1))
         self.tech_mix: float = float(self.meta.get("tech_mix", 0.0))
+        # nested spans: the core of a span (tokens >= this) classified on its own; None: off
+        self.core_threshold: float | None = self.meta.get("core_threshold")
         if threads is None:
             threads = int(os.environ.get("SAIDWHAT_THREADS", "0") or 0)
         opts = ort.SessionOptions()
@@ -120,8 +122,15 @@ class Tagger:
         propaganda; ``min_score`` is the peak a span needs (the span-identification numbers in
         docs/accuracy.md use the decoding chosen on validation, ``spans()``). A span gets its most
         likely technique, and a second one (score scaled by the technique probabilities) when
-        that technique has probability >= 0.3 and the scaled score still reaches min_score."""
+        that technique has probability >= 0.3 and the scaled score still reaches min_score.
+        Inside a span, the run of tokens at or above ``core_threshold`` (the span's core) is
+        classified too, and reported as a nested span when its technique is not the span's
+        (PTC nests spans: loaded language inside an exaggeration)."""
         enc, hiddens, prob = self._run(text)
+        return self.technique_spans(text, enc, hiddens, prob, min_score, self.core_threshold)
+
+    def technique_spans(self, text: str, enc, hiddens, prob, min_score: float,
+                        core_threshold: float | None) -> list[TechniqueSpan]:
         low = max(min(self.threshold, min_score), self.threshold / 2)
         found = core.decode_spans(enc, prob, low, max(min_score, low), self.gap, self.min_chars)
         if not found:
@@ -138,8 +147,26 @@ class Tagger:
             if tp[second] >= 0.3 and score2 >= min_score:
                 out.append(TechniqueSpan(self.techniques[second], s, e, text[s:e],
                                          round(float(score2), 4)))
+        if core_threshold is not None:
+            out += self._nested(text, enc, hiddens, prob, out, max(core_threshold, min_score))
         out.sort(key=lambda t: (t.start, t.end, -t.score))
         return out
+
+    def _nested(self, text, enc, hiddens, prob, outer: list[TechniqueSpan],
+                threshold: float) -> list[TechniqueSpan]:
+        cores = [c for c in core.decode_spans(enc, prob, threshold, threshold, 0, self.min_chars)
+                 if any(o.start <= c[0] and c[1] <= o.end and c[1] - c[0] < o.end - o.start
+                        for o in outer)]
+        if not cores:
+            return []
+        probs = self.technique_probs(text, enc, hiddens, [(s, e) for s, e, _ in cores])
+        nested = []
+        for (s, e, p), tp in zip(cores, probs):
+            technique = self.techniques[int(np.argmax(tp))]
+            around = {o.technique for o in outer if o.start <= s and e <= o.end}
+            if technique not in around:
+                nested.append(TechniqueSpan(technique, s, e, text[s:e], round(p, 4)))
+        return nested
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[str]:
         if not spans:

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from saidwhat.rhetoric import core, lexical, ptc, word_crf
-from saidwhat.rhetoric.scorer import score_si, score_tc
+from saidwhat.rhetoric.scorer import score_flc, score_si, score_tc
 from saidwhat.rhetoric.tagger import Tagger
 
 MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -19,6 +19,7 @@ LEXICAL_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 NOISE = 0.002   # SI F1 differences on the 74 validation articles that decide nothing
 # (weight, base) of the word CRF's evidence; (0, 0) is the token head alone
 SI_LEXICAL_MIXES = ((0.0, 0.0),) + tuple(itertools.product((0.3, 0.5, 0.7), (0.03, 0.06, 0.1)))
+CORE_THRESHOLDS = (None, 0.7, 0.8, 0.9)   # nested spans (Tagger.tag); None: off
 GRID = {
     "threshold": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
     "high_delta": (0.0, 0.1, 0.2, 0.3, 0.4),
@@ -37,7 +38,7 @@ def run(model_dir: Path, data: Path, threads: int = 1):
         enc, hiddens, prob = tagger._run_encoder(a.text)
         crf = (tagger.word_crf.piece_probs(a.text, enc.offsets)
                if tagger.word_crf is not None else None)
-        cached.append((a, enc, prob, crf))
+        cached.append((a, enc, prob, crf, hiddens))
         spans = [(s, e) for _, s, e in a.tc]
         if spans:
             probs = core.classify(enc, hiddens, spans, tagger._head, len(tagger.techniques))
@@ -61,7 +62,7 @@ def run(model_dir: Path, data: Path, threads: int = 1):
     si_mixes = SI_LEXICAL_MIXES if tagger.word_crf is not None else ((0.0, 0.0),)
     for w, base in si_mixes:
         mixed = [(a, enc, prob if crf is None else word_crf.mix(prob, crf, w, base))
-                 for a, enc, prob, crf in cached]
+                 for a, enc, prob, crf, _ in cached]
         for t, hd, gap, mc in itertools.product(*GRID.values()):
             high = t + hd
             pred = {a.id: [(s, e) for s, e, _ in core.decode_spans(enc, prob, t, high, gap, mc)]
@@ -91,7 +92,34 @@ def run(model_dir: Path, data: Path, threads: int = 1):
     # the token head alone with a plain threshold: the reference the decoding is judged by
     plain = next(r for r in results if r[0]["high"] == r[0]["threshold"] and r[0]["gap"] == 0
                  and r[0]["min_chars"] == 1 and not r[0].get("si_lexical_weight"))
-    return results, plain, tc, len(val)
+    flc = choose_core_threshold(tagger, cached, results[0][0], tc)
+    return results, plain, tc, flc, len(val)
+
+
+def choose_core_threshold(tagger, cached, decoding: dict, tc, min_score: float = 0.5) -> dict:
+    """FLC (span and technique) F1 of ``tag()`` at the default min_score for each nested-span
+    threshold, with the chosen decoding and mixing weights."""
+    tagger.threshold, tagger.high = decoding["threshold"], decoding["high"]
+    tagger.gap, tagger.min_chars = decoding["gap"], decoding["min_chars"]
+    tagger.si_lexical_weight = decoding.get("si_lexical_weight", 0.0)
+    tagger.si_lexical_base = decoding.get("si_lexical_base", 0.0)
+    tagger.tech_mix = tc.mix
+    tagger.lexical_weight = tc.lexical_weight
+    gold = {a.id: a.tc for a, *_ in cached}
+    scores = {}
+    for threshold in CORE_THRESHOLDS:
+        pred = {}
+        for a, enc, prob, crf, hiddens in cached:
+            if crf is not None:
+                prob = word_crf.mix(prob, crf, tagger.si_lexical_weight, tagger.si_lexical_base)
+            pred[a.id] = [(t.technique, t.start, t.end) for t in
+                          tagger.technique_spans(a.text, enc, hiddens, prob, min_score, threshold)]
+        scores[threshold] = score_flc(pred, gold)
+    best = max(scores, key=lambda k: scores[k].f1)
+    return {"core_threshold": best, "min_score": min_score,
+            "by_core_threshold": {str(k): {"precision": round(v.precision, 4),
+                                           "recall": round(v.recall, 4), "f1": round(v.f1, 4)}
+                                  for k, v in scores.items()}}
 
 
 def main() -> None:
@@ -101,7 +129,7 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="store the best decoding in tagger.json")
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
-    results, plain, tc, n = run(args.model_dir, args.data, args.threads)
+    results, plain, tc, flc, n = run(args.model_dir, args.data, args.threads)
     best, sc = results[0]
     report = {
         "articles": n,
@@ -113,6 +141,7 @@ def main() -> None:
         "tc": {"micro_f1": tc.f1, "tech_mix": tc.mix, "lexical_weight": tc.lexical_weight,
                "by_mix": tc.by_mix,
                "per_technique": tc.per_technique},
+        "flc": flc,
     }
     print(json.dumps(report, indent=1))
     (args.model_dir / "validation_int8.json").write_text(json.dumps(report, indent=1))
@@ -123,6 +152,7 @@ def main() -> None:
         meta["tech_mix"] = tc.mix
         if "lexical" in meta:
             meta["lexical_weight"] = tc.lexical_weight
+        meta["core_threshold"] = flc["core_threshold"]
         meta["validation_int8"] = {"si_f1": sc.f1, "si_precision": sc.precision,
                                    "si_recall": sc.recall, "tc_micro_f1": tc.f1}
         meta_path.write_text(json.dumps(meta, indent=1))
