@@ -224,7 +224,10 @@ class PieceReader:
     def merge_quote_runs(self, found: list[RawStatement]) -> list[RawStatement]:
         """“First part,” she said. “Second part.” — a direct quote followed, in the same
         paragraph, by a bare quote is one statement whose content runs over both quotes (the
-        attribution between them included, as PolNeAR marks it with a discontinuous span)."""
+        attribution between them included, as PolNeAR marks it with a discontinuous span),
+        however long the attribution ("…,” said X, who …, asking for anonymity. “…”): on
+        held-out PolNeAR train, limiting it to 80 / 200 characters gave content ≥50% F1
+        0.698 / 0.699 and attribution 0.570 / 0.574, no limit 0.699 / 0.574."""
         found = sorted(found, key=lambda s: (s.content or s.cue)[0])
         merged: list[RawStatement] = []
         for st in found:
@@ -232,7 +235,7 @@ class PieceReader:
             if (st.carried and prev is not None and prev.kind == "direct" and prev.content
                     and st.content and prev.content[1] <= st.content[0]):
                 gap = self.text[prev.content[1]:st.content[0]]
-                if "\n" not in gap and len(gap) <= 80 and self.text[prev.content[0]] != "\n":
+                if "\n" not in gap and self.text[prev.content[0]] != "\n":
                     prev.content = (prev.content[0], st.content[1])
                     continue
             merged.append(st)
