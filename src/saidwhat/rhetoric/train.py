@@ -260,14 +260,15 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
             "holdout": bool(val_arts), "config": cfg.__dict__,
             "train_seconds": round(time.time() - t0)}
     if not history:
-        # no holdout: ship the span decoding and the inference window step chosen on
-        # validation for the current model (the training windows keep cfg.stride)
+        # no holdout: ship the span decoding, the inference window step and the mixing and
+        # nesting settings chosen on validation for the current recipe (the training windows
+        # keep cfg.stride)
         shipped = Path(__file__).with_name("model") / "tagger.json"
         if shipped.exists():
             old = json.loads(shipped.read_text())
             meta.update({k: old[k] for k in ("threshold", "high", "gap", "min_chars", "tech_mix",
                                              "stride", "lexical_weight", "si_lexical_weight",
-                                             "si_lexical_base")
+                                             "si_lexical_base", "core_threshold")
                          if k in old})
             # the scores that stand for this model: its recipe's, on the validation split
             if "recipe_validation" in old:
