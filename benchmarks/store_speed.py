@@ -15,7 +15,6 @@ import copy
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time

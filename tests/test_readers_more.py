@@ -7,7 +7,6 @@ import http.server
 import itertools
 import threading
 import time
-import zlib
 
 import pytest
 
