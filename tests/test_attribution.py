@@ -59,6 +59,25 @@ def test_split_quote_is_one_statement_and_bare_quote_carries_speaker(analyze_tex
     assert bare and bare[0].speaker.name == "Daniel Ortiz" and bare[0].speaker.mention is None
 
 
+def test_a_quote_run_spans_a_long_attribution_and_the_clause_inside_it():
+    from saidwhat.model import Document
+    from saidwhat.pipeline import Options, analyze
+    text = ("Senator Jane Doe spoke in Ohio on Monday.\n"
+            "“We will win this state,” the senator said, adding that the polls were wrong. "
+            "“They always underestimate us in November.”\n"
+            "She also claimed that turnout would rise. “People are really angry now.”\n")
+    # the rules alone (the content CRF may move boundaries; this is the rule's contract)
+    a = analyze(Document(id="t", text=text, source="t"),
+                Options(techniques=False, learned_contents=False))
+    run = text[text.index("“We will"):text.index("November.”") + len("November.”")]
+    assert [s.content.text for s in a.statements if s.kind == "direct"][0] == run
+    adding = [s for s in a.statements if s.cue.text == "adding"]
+    assert adding and adding[0].content.text == "the polls were wrong"
+    # a bare quote after a plain indirect statement stays a statement of its own
+    assert any(s.content and s.content.text == "“People are really angry now.”"
+               for s in a.statements)
+
+
 def test_people_sharing_a_surname_stay_apart(analyze_text):
     text = ("Senator Mary Walsh said that the bill would pass.\n"
             "Her rival, Thomas Walsh, said that it would fail.\n")
