@@ -78,6 +78,15 @@ def test_a_quote_run_spans_a_long_attribution_and_the_clause_inside_it():
                for s in a.statements)
 
 
+def test_a_lower_case_description_after_a_quote_resolves_to_the_person(analyze_text):
+    # the small model tags "senator" here as a proper noun; it is the senator named before
+    a = analyze_text("Senator Jane Doe spoke in Ohio on Monday.\n"
+                     "“We will win this state,” the senator said.\n")
+    st = a.statements[0]
+    assert st.speaker.name == "Jane Doe" and st.speaker.mention.text == "the senator"
+    assert st.speaker.title == "Senator"
+
+
 def test_people_sharing_a_surname_stay_apart(analyze_text):
     text = ("Senator Mary Walsh said that the bill would pass.\n"
             "Her rival, Thomas Walsh, said that it would fail.\n")

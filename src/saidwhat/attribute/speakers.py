@@ -183,7 +183,9 @@ class SpeakerResolver:
             if t.ent_type_ == "ORG" or (t.ent_type_ in ("GPE", "NORP") and t.i == token.i):
                 ent = next(e for e in token.doc.ents if e.start <= t.i < e.end)
                 return self.org_for(_clean_name(ent.text)), "name"
-        if token.pos_ == "PROPN":
+        # the small model tags a lower-case noun after a quote as a proper noun ("…,” the
+        # senator said): a name is capitalised, so that one is a description
+        if token.pos_ == "PROPN" and not token.is_lower:
             name = _clean_name(" ".join(t.text for t in token.subtree
                                         if t.pos_ == "PROPN" and t.i <= token.i))
             if token.lower_ in ORG_WORDS:
