@@ -87,6 +87,13 @@ def test_a_lower_case_description_after_a_quote_resolves_to_the_person(analyze_t
     assert st.speaker.title == "Senator"
 
 
+def test_a_description_matches_an_abbreviated_title(analyze_text):
+    a = analyze_text("Dr. Omar Haddad leads the clinic.\n"
+                     "The doctor warned that supplies were running low.\n")
+    st = a.statements[0]
+    assert st.speaker.name == "Omar Haddad" and st.speaker.mention.text == "The doctor"
+
+
 def test_people_sharing_a_surname_stay_apart(analyze_text):
     text = ("Senator Mary Walsh said that the bill would pass.\n"
             "Her rival, Thomas Walsh, said that it would fail.\n")

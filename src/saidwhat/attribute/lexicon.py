@@ -95,6 +95,13 @@ TITLES = [
     "princess", "president", "prime minister", "vice president", "chancellor", "mayor",
     "ambassador", "pope", "sheikh", "lt.", "gen.", "col.", "capt.", "sgt.", "adm.",
 ]
+# The word a later description uses for an abbreviated title ("Dr. Haddad" … "the doctor").
+TITLE_WORDS = {
+    "dr.": "doctor", "dr": "doctor", "prof.": "professor", "sen.": "senator",
+    "rep.": "representative", "gov.": "governor", "rev.": "reverend", "lt.": "lieutenant",
+    "gen.": "general", "col.": "colonel", "capt.": "captain", "sgt.": "sergeant",
+    "adm.": "admiral",
+}
 ROLES = [
     "press secretary", "spokesman", "spokeswoman", "spokesperson", "minister", "secretary",
     "director", "chairman", "chairwoman", "chair", "chief", "head", "leader", "official",

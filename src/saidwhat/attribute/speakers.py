@@ -21,7 +21,8 @@ from typing import Optional
 from spacy.tokens import Token
 
 from saidwhat.attribute.lexicon import (ORG_WORDS, PERSON_DESCRIPTION_WORDS,
-                                        PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, ROLES, TITLES)
+                                        PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, ROLES, TITLE_WORDS,
+                                        TITLES)
 from saidwhat.model import Span, Speaker
 
 _TITLE_WORDS = sorted(TITLES, key=lambda t: -len(t.split()))
@@ -220,8 +221,8 @@ class SpeakerResolver:
             if self.last_speaker is not None and self.last_speaker.kind == "PERSON":
                 candidates.insert(0, self.last_speaker)
             for person in candidates:
-                described = " ".join(filter(None, [person.title, person.role])).lower()
-                if word in described.split():
+                described = " ".join(filter(None, [person.title, person.role])).lower().split()
+                if word in described or word in {TITLE_WORDS.get(w) for w in described}:
                     return person
             return None
         if word in ORG_WORDS:
