@@ -94,6 +94,14 @@ def test_a_description_matches_an_abbreviated_title(analyze_text):
     assert st.speaker.name == "Omar Haddad" and st.speaker.mention.text == "The doctor"
 
 
+def test_a_question_keeps_its_question_mark(analyze_text):
+    a = analyze_text("Maria Lopez spoke to reporters on Monday.\n"
+                     "She also asked reporters: Why did nobody call us?\n")
+    asked = [s for s in a.statements if s.cue.text == "asked"]
+    assert asked and asked[0].content.text == "Why did nobody call us?"
+    assert asked[0].act == "question"
+
+
 def test_people_sharing_a_surname_stay_apart(analyze_text):
     text = ("Senator Mary Walsh said that the bill would pass.\n"
             "Her rival, Thomas Walsh, said that it would fail.\n")

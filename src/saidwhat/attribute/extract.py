@@ -79,6 +79,9 @@ class PieceReader:
         while start < end and (self.text[start].isspace() or self.text[start] in _EDGE_PUNCT):
             start += 1
         while end > start and (self.text[end - 1].isspace() or self.text[end - 1] in _EDGE_PUNCT):
+            # A question or exclamation mark is part of what was said ("Did it work?").
+            if self.text[end - 1] in "?!":
+                break
             # A closing bracket that closes one inside the span belongs to it: "(R-Fla.)".
             if self.text[end - 1] in ")]" and self.text[start:end].count(
                     "(" if self.text[end - 1] == ")" else "[") >= self.text[start:end].count(
