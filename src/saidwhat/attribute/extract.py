@@ -229,13 +229,10 @@ class PieceReader:
         with a quoted fragment: X “…,” said Y) followed, in the same paragraph, by a bare quote
         is one statement whose content runs over both quotes (the attribution between them
         included, as PolNeAR marks it with a discontinuous span), however long the
-        attribution ("…,” said X, who …, asking for anonymity. “…”). On held-out PolNeAR
-        train, limiting it to 80 / 200 characters gave content ≥50% F1 0.698 / 0.699 and
-        attribution 0.570 / 0.574, no limit 0.699 / 0.574; also after a mixed statement,
-        exact-trimmed 0.547 -> 0.553 and attribution 0.585 -> 0.589; looking back past
-        statements inside the attribution ("…,” X said, adding that …. “…”), ≥50% 0.710 ->
-        0.711, attribution 0.589 -> 0.591. Not after a plain indirect statement: the founding
-        example keeps "He also claimed that …. “…”" as two."""
+        attribution ("…,” said X, who …, asking for anonymity. “…”) and past statements inside
+        it ("…,” X said, adding that …. “…”). Not after a plain indirect statement: the founding
+        example keeps "He also claimed that …. “…”" as two. Each step's held-out numbers are in
+        docs/accuracy.md."""
         found = sorted(found, key=lambda s: (s.content or s.cue)[0])
         merged: list[RawStatement] = []
         for st in found:

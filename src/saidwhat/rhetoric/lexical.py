@@ -101,17 +101,14 @@ class LexicalClassifier:
         self.n_char = len(self.char_index)
 
     def logits(self, text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
-        surface = surface_features(text, spans)
-        out = np.empty((len(spans), len(self.techniques)))
         base = self.n_word + self.n_char
+        out = self.intercept + surface_features(text, spans) @ self.coef[:, base:].T
         for i, (s, e) in enumerate(spans):
             span = text[s:e]
-            z = self.intercept + self.coef[:, base:] @ surface[i]
             cols, vals = _tfidf(word_ngrams(span), self.word_index, self.word_idf)
-            z = z + self.coef[:, cols] @ vals
+            out[i] += self.coef[:, cols] @ vals
             cols, vals = _tfidf(char_ngrams(span), self.char_index, self.char_idf)
-            z = z + self.coef[:, self.n_word + cols] @ vals
-            out[i] = z
+            out[i] += self.coef[:, self.n_word + cols] @ vals
         return out
 
     def probs(self, text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:

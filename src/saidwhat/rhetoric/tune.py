@@ -52,7 +52,7 @@ def run(model_dir: Path, data: Path, threads: int = 1):
         tc_pred = {}
         for a, enc, spans, probs, lex in tc_cache:
             pm = core.mix_token_tech(enc, spans, probs, mix)
-            if lex is not None and weight > 0:
+            if lex is not None:
                 pm = lexical.combine(pm, lex, weight)
             tc_pred[a.id] = [(l, s, e) for l, (s, e) in
                              zip(core.assign_labels(spans, pm, tagger.techniques), spans)]
@@ -72,11 +72,10 @@ def run(model_dir: Path, data: Path, threads: int = 1):
             if tagger.word_crf is not None:
                 decoding.update(si_lexical_weight=w, si_lexical_base=base)
             results.append((decoding, sc))
-    results.sort(key=lambda r: -r[1].f1)
     # among decodings within NOISE of the best, the smallest word-CRF correction comes first:
     # 74 articles cannot tell such settings apart, and the smaller correction changes the
     # token head's scores least on text unlike PTC's
-    top = results[0][1].f1
+    top = max(sc.f1 for _, sc in results)
 
     def rank(r):
         if r[1].f1 < top - NOISE:
@@ -106,14 +105,14 @@ def choose_core_threshold(tagger, cached, decoding: dict, tc, min_score: float =
     tagger.tech_mix = tc.mix
     tagger.lexical_weight = tc.lexical_weight
     gold = {a.id: a.tc for a, *_ in cached}
+    mixed = [(a, enc, hiddens, prob if crf is None else word_crf.mix(
+        prob, crf, tagger.si_lexical_weight, tagger.si_lexical_base))
+             for a, enc, prob, crf, hiddens in cached]
     scores = {}
     for threshold in CORE_THRESHOLDS:
-        pred = {}
-        for a, enc, prob, crf, hiddens in cached:
-            if crf is not None:
-                prob = word_crf.mix(prob, crf, tagger.si_lexical_weight, tagger.si_lexical_base)
-            pred[a.id] = [(t.technique, t.start, t.end) for t in
-                          tagger.technique_spans(a.text, enc, hiddens, prob, min_score, threshold)]
+        pred = {a.id: [(t.technique, t.start, t.end) for t in
+                       tagger.technique_spans(a.text, enc, hiddens, prob, min_score, threshold)]
+                for a, enc, hiddens, prob in mixed}
         scores[threshold] = score_flc(pred, gold)
     best = max(scores, key=lambda k: scores[k].f1)
     return {"core_threshold": best, "min_score": min_score,
