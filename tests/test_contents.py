@@ -75,3 +75,27 @@ def test_shipped_crfs_give_contents_their_boundaries(analyze_text):
     assert by_cue["said"].content.text == "the bridge would reopen in May"
     assert by_cue["adding"].content.text == "repairs had cost $4 million"
     assert by_cue["said"].speaker.mention.text == "The mayor"
+
+
+def test_a_belief_or_indirect_report_inside_a_report_is_part_of_its_content():
+    outer = RawStatement((6, 10), "say", (11, 60), "indirect")
+    belief = RawStatement((14, 20), "think", (21, 60), "indirect")
+    told = RawStatement((20, 24), "tell", (25, 60), "indirect")
+    quote = RawStatement((20, 24), "tell", (25, 60), "direct")
+    outside = RawStatement((70, 74), "think", (75, 90), "indirect")
+    statements = [outer, belief, told, quote, outside]
+    assert contents._inside_report(belief, statements)
+    assert contents._inside_report(told, statements)
+    # a quote reported inside a report, and a belief outside any content, stay statements
+    assert not contents._inside_report(quote, statements)
+    assert not contents._inside_report(outside, statements)
+    assert not contents._inside_report(outer, statements)
+
+
+def test_analyze_keeps_only_the_outer_report(analyze_text):
+    if contents.load_tagger() is None:
+        pytest.skip("the content CRF is not shipped in this checkout")
+    analysis = analyze_text("The governor told reporters that he did not think the party "
+                            "will get there.")
+    assert [s.cue.text for s in analysis.statements] == ["told"]
+    assert analysis.statements[0].content.text == "he did not think the party will get there"
