@@ -102,6 +102,17 @@ def test_a_question_keeps_its_question_mark(analyze_text):
     assert asked[0].act == "question"
 
 
+def test_a_parenthetical_cue_reports_the_clause_around_it(analyze_text):
+    a = analyze_text("The mayor, officials said, has become skeptical about the new bridge.\n\n"
+                     "This budget, she believes, is different.\n")
+    by_cue = {s.cue.text: s for s in a.statements}
+    said = by_cue["said"]
+    assert said.content.text == ("The mayor, officials said, has become skeptical about the "
+                                 "new bridge")
+    assert said.kind == "indirect" and said.speaker.mention.text == "officials"
+    assert by_cue["believes"].content.text == "This budget, she believes, is different"
+
+
 def test_people_sharing_a_surname_stay_apart(analyze_text):
     text = ("Senator Mary Walsh said that the bill would pass.\n"
             "Her rival, Thomas Walsh, said that it would fail.\n")

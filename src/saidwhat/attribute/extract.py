@@ -356,8 +356,26 @@ class PieceReader:
                     tokens += list(obj.subtree)
                 return self.shape_content(tokens, verb)
         if lemma in SPEECH_VERBS:
-            return self.adjacent_quote(verb, subject)
-        return None, ""
+            content, kind = self.adjacent_quote(verb, subject)
+            if content is not None:
+                return content, kind
+        return self.parenthetical_content(verb)
+
+    def parenthetical_content(self, verb: Token):
+        """The clause around a parenthetical cue: "Mr. X, officials said, has become …", "This
+        campaign, he says, is different": the parser hangs the cue from the clause's verb as
+        parataxis; the content is that clause, the attribution in its middle included (as
+        PolNeAR's discontinuous span does)."""
+        head = verb.head
+        if verb.dep_ != "parataxis" or head.i == verb.i or head.pos_ not in ("VERB", "AUX"):
+            return None, ""
+        own = {t.i for t in verb.subtree}
+        left = min(own)
+        dashes = (",", "—", "–", "--")
+        if self.doc[left].text not in dashes and (left == 0 or self.doc[left - 1].text not in dashes):
+            return None, ""
+        tokens = [t for t in head.subtree if t.i not in own]
+        return self.shape_content(tokens, verb)
 
     def shape_content(self, tokens: list[Token], verb: Token):
         tokens = [t for t in tokens if t.i != verb.i]
