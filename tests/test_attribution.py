@@ -21,6 +21,36 @@ def test_cue_after_and_before_quote_with_guillemets_and_straight_marks(analyze_t
     assert a.statements[0].speaker.role == "Minister" or a.statements[0].speaker.title
 
 
+def test_quotes_typed_with_two_apostrophes_or_backticks(analyze_text):
+    text = ("Senator Maria Okafor spoke in Lagos on Friday.\n\n"
+            "''We will not accept these terms,'' said Ms. Okafor, who chairs the committee. "
+            "''The negotiations are over.''\n\n"
+            "``Nobody asked us,'' she told reporters.\n\n"
+            "The senators' offices were closed.\n")
+    a = analyze_text(text)
+    assert len(a.statements) == 2  # an apostrophe of a plural possessive is no quote mark
+    run, asked = a.statements
+    assert run.content.text == ("''We will not accept these terms,'' said Ms. Okafor, who "
+                                "chairs the committee. ''The negotiations are over.''")
+    assert run.speaker.name == "Maria Okafor"
+    assert "``Nobody asked us,''" in asked.content.text
+    assert asked.speaker.mention.text == "she" and asked.speaker.name == "Maria Okafor"
+
+
+def test_a_content_stays_in_its_cue_paragraph():
+    # The parser hangs the closing mark of the paragraph before from "asked"; the content of
+    # "told" must not reach back over the paragraph break.
+    from saidwhat.attribute.extract import PieceReader
+    from saidwhat.attribute.quotes import find_quotes
+    from saidwhat.nlp import get_nlp
+
+    text = ('"We will not accept these terms," said Ms. Okafor, who chairs the committee. '
+            '"The negotiations are over."\n\n"Nobody asked us," she told reporters.\n')
+    reader = PieceReader(get_nlp()(text), 0, text, find_quotes(text, 0))
+    told = next(st for st in reader.rule_statements() if st.cue_lemma == "tell")
+    assert text[told.content[0]:told.content[1]] == '"Nobody asked us,"'
+
+
 def test_according_to_and_indirect_without_that(analyze_text):
     text = ("The factory will close in March, according to the regional governor.\n"
             "Union leader Marta Ruiz said the workers had not been consulted.\n")

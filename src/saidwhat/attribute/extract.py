@@ -57,6 +57,7 @@ class PieceReader:
         self.ents = doc.ents
         self.ent_bounds = [(e.start, e.end, e.label_) for e in self.ents]
         self._sentences: Optional[list[tuple[int, int]]] = None
+        self._newlines: Optional[list[int]] = None
 
     # -- character helpers -------------------------------------------------------------
     def start(self, token: Token) -> int:
@@ -69,6 +70,13 @@ class PieceReader:
         """The spaCy span over the tokens that ``segment`` (text offsets) touches, or None."""
         return self.doc.char_span(segment[0] - self.offset, segment[1] - self.offset,
                                   alignment_mode="expand")
+
+    def line_of(self, pos: int) -> int:
+        """How many line breaks of the piece lie before text offset ``pos``."""
+        if self._newlines is None:
+            base = self.offset
+            self._newlines = [base + i for i, ch in enumerate(self.doc.text) if ch == "\n"]
+        return bisect_right(self._newlines, pos - 1)
 
     def span_of(self, tokens) -> tuple[int, int]:
         tokens = list(tokens)
@@ -116,7 +124,7 @@ class PieceReader:
 
     def inside_quote(self, token: Token) -> bool:
         pos = self.start(token)
-        return any(q.start < pos < q.end - 1 for q in self.quotes)
+        return any(q.start < pos < q.end - q.width for q in self.quotes)
 
     # -- the statements ------------------------------------------------------------------
     def statements(self, scorer: Optional[dict] = None, threshold: float = 0.5
@@ -378,7 +386,10 @@ class PieceReader:
         return self.shape_content(tokens, verb)
 
     def shape_content(self, tokens: list[Token], verb: Token):
-        tokens = [t for t in tokens if t.i != verb.i]
+        # A content stays in its cue's paragraph: the parser sometimes hangs a quote mark of
+        # the paragraph before from a verb of this one.
+        line = self.line_of(self.start(verb))
+        tokens = [t for t in tokens if t.i != verb.i and self.line_of(self.start(t)) == line]
         if not tokens:
             return None, ""
         start, end = self.trim(*self.span_of(tokens))
@@ -493,7 +504,7 @@ class PieceReader:
         for q in self.quotes:
             if q in used:
                 continue
-            inner = self.text[q.start + 1:q.end - 1 if q.closed else q.end]
+            inner = self.text[slice(*q.inner)]
             words = inner.split()
             if len(words) < 4:
                 continue
