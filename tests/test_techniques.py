@@ -284,3 +284,81 @@ def test_train_lexical_only_needs_an_exported_model(tmp_path):
     assert r.returncode == 1 and "Traceback" not in r.stderr
     # without scikit-learn it names the extra to install; with it, the missing model
     assert "saidwhat[train]" in r.stderr or "holds no exported model" in r.stderr
+
+
+def test_average_windows_weights_window_edges_less():
+    text = "a b c d e f"
+    offsets = np.array([[i * 2, i * 2 + 1] for i in range(6)])
+    # two windows over six pieces, overlapping on pieces 2 and 3
+    enc = core.Encoded(text, offsets, np.arange(6), [(0, 4), (2, 6)])
+    first = np.array([0.0, 1.0, 1.0, 1.0, 1.0, 0.0])    # CLS, 4 pieces, SEP
+    second = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    avg = core.average_windows(enc, [first, second])
+    assert np.allclose(avg[:2], 1.0) and np.allclose(avg[4:], 0.0)
+    # piece 2 is the first window's third piece (weight 2) and the second's first (weight 1)
+    assert avg[2] == pytest.approx(2 / 3) and avg[3] == pytest.approx(1 / 3)
+
+
+def test_si_head_labels_and_mix():
+    from saidwhat.rhetoric import si_head
+    enc = core.Encoded("foo barbaz qux", np.array([[0, 3], [4, 7], [7, 10], [11, 14]]),
+                       np.array([1, 2, 3, 4]), [(0, 4)])
+    assert si_head.piece_labels(enc, [(5, 9)]).tolist() == [0.0, 1.0, 1.0, 0.0]
+    prob, head = np.array([0.2, 0.8]), np.array([0.6, 0.0])
+    assert np.array_equal(si_head.mix(prob, head, 0.0), prob)
+    assert np.allclose(si_head.mix(prob, head, 0.5), [0.4, 0.4])
+
+
+def test_si_head_fits_and_exports(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    from saidwhat.rhetoric import si_head
+    rng = np.random.default_rng(0)
+    # a piece is inside a span when its first feature is positive: learnable from the state
+    examples = []
+    for _ in range(40):
+        states = rng.normal(size=(12, 8)).astype(np.float32)
+        labels = (states[:, 0] > 0).astype(np.float32)
+        labels[0] = labels[-1] = -1.0   # CLS and SEP
+        examples.append((states, labels))
+    model = si_head.fit(examples, epochs=15, seed=1)
+    si_head.export(model, 8, tmp_path / "head.onnx")
+    head = si_head.SIHead(tmp_path / "head.onnx")
+    states, labels = examples[0]
+    p = 1 / (1 + np.exp(-head.window_logits(states)))
+    inside = labels == 1
+    assert p.shape == (12,) and p[inside].mean() > p[labels == 0].mean() + 0.2
+
+
+@needs_model
+def test_a_tagger_with_a_recurrent_si_head_averages_it_in(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    import json
+    import torch
+    from saidwhat.rhetoric import si_head
+    from saidwhat.rhetoric.tagger import MODEL_DIR, Tagger
+    for f in MODEL_DIR.iterdir():   # the shipped model, plus an (untrained) recurrent head
+        (tmp_path / f.name).symlink_to(f)
+    meta = json.loads((MODEL_DIR / "tagger.json").read_text())
+    (tmp_path / "tagger.json").unlink()
+    size = 384
+    torch.manual_seed(0)
+    si_head.export(si_head._module(torch, size).eval(), size, tmp_path / si_head.SI_HEAD_FILE)
+    meta.update(si_head=si_head.SI_HEAD_FILE, si_head_weight=0.5)
+    (tmp_path / "tagger.json").write_text(json.dumps(meta))
+    t = Tagger(tmp_path, threads=1)
+    assert t.si_head is not None
+    text = "They call it a triumph. It is a disaster, a total disaster, a disaster!"
+    enc, hiddens, mixed = t._run_encoder(text)
+    _, linear = core.run_windows(enc, t._encode, batch_size=1)
+    recurrent = t.si_head.probs(enc, hiddens)
+    assert recurrent.shape == linear.shape and not np.allclose(linear, recurrent)
+    assert np.allclose(mixed, 0.5 * linear + 0.5 * recurrent)
+
+
+def test_train_si_head_only_needs_an_exported_model(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "saidwhat.cli", "train", "techniques",
+                        "--si-head-only", "--out", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "saidwhat[train]" in r.stderr or "holds no exported model" in r.stderr

@@ -34,6 +34,9 @@ def register(subparsers) -> None:
                    help="refit only the lexical models (technique classifier, word CRF) into "
                         "--out, a folder that already holds an exported model (minutes, not "
                         "the encoder's 40; needs scikit-learn)")
+    t.add_argument("--si-head-only", action="store_true",
+                   help="refit only the recurrent span-identification head into --out, a folder "
+                        "that already holds an exported model (minutes; needs torch)")
     t.set_defaults(func=run_techniques)
     _register_attribution(models)
 
@@ -110,6 +113,17 @@ def run_techniques(args) -> int:
         return 0
     if _missing_train_extra("torch", "saidwhat.rhetoric.train"):
         return 1
+    if args.si_head_only:
+        from saidwhat.rhetoric.train import fit_si_head
+
+        if not (args.out / "tagger.json").exists():
+            print(f"saidwhat train: {args.out} holds no exported model (tagger.json)",
+                  file=sys.stderr)
+            return 1
+        logging.basicConfig(level=logging.INFO)
+        meta = fit_si_head(args.data, args.out, holdout=args.holdout)
+        print(f"recurrent SI head {args.out / meta['si_head']} (weight {meta['si_head_weight']})")
+        return 0
     from saidwhat.rhetoric.train import TrainConfig, train
 
     logging.basicConfig(level=logging.WARNING)

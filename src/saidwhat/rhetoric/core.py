@@ -153,10 +153,7 @@ def run_windows(enc: Encoded, encoder: EncoderFn, batch_size: int = 8):
             a, b = enc.windows[w]
             L = b - a
             hiddens[w] = hidden[j, :L + 2]
-            # weight tokens near a window's edge less than those in its middle
-            pos = np.arange(L)
-            wt = np.minimum(pos + 1, L - pos).astype(np.float64)
-            wt = np.minimum(wt, 32.0)
+            wt = window_weights(L)
             prob_sum[a:b] += prob[j, 1:L + 1] * wt
             prob_cnt[a:b] += wt
             if tt is not None:
@@ -165,6 +162,26 @@ def run_windows(enc: Encoded, encoder: EncoderFn, batch_size: int = 8):
     if tt_sum is not None:
         enc.token_tech = tt_sum / cnt[:, None]
     return hiddens, prob_sum / cnt
+
+
+def window_weights(length: int) -> np.ndarray:
+    """Weights of a window's pieces when windows are averaged: pieces near a window's edge
+    (less context) count less than those in its middle."""
+    pos = np.arange(length)
+    return np.minimum(np.minimum(pos + 1, length - pos).astype(np.float64), 32.0)
+
+
+def average_windows(enc: Encoded, per_window: Sequence[np.ndarray]) -> np.ndarray:
+    """Per content piece, the weighted average over windows of a per-window value given for
+    every window position (CLS and SEP included, as the encoder returns them)."""
+    n = len(enc.ids)
+    total = np.zeros(n, dtype=np.float64)
+    count = np.zeros(n, dtype=np.float64)
+    for values, (a, b) in zip(per_window, enc.windows):
+        wt = window_weights(b - a)
+        total[a:b] += values[1:b - a + 1] * wt
+        count[a:b] += wt
+    return total / np.maximum(count, 1e-9)
 
 
 def decode_spans(enc: Encoded, prob: np.ndarray, threshold: float,

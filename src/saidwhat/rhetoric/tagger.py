@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from saidwhat.model import TechniqueSpan
-from saidwhat.rhetoric import core, lexical, word_crf
+from saidwhat.rhetoric import core, lexical, si_head, word_crf
 
 MODEL_DIR = Path(__file__).with_name("model")
 
@@ -74,6 +74,10 @@ class Tagger:
                          if self.meta.get("si_lexical") else None)
         self.si_lexical_weight: float = float(self.meta.get("si_lexical_weight", 0.0))
         self.si_lexical_base: float = float(self.meta.get("si_lexical_base", 0.0))
+        # the recurrent SI head read off the encoder's states (rhetoric/si_head.py)
+        self.si_head = (si_head.SIHead(model_dir / self.meta["si_head"], opts, providers)
+                        if self.meta.get("si_head") else None)
+        self.si_head_weight: float = float(self.meta.get("si_head_weight", 0.0))
 
     # the two callables core.* expects
     def _encode(self, ids: np.ndarray, mask: np.ndarray):
@@ -98,6 +102,8 @@ class Tagger:
         # scale, so a window's numbers would depend on its batch. On the fused encoder one
         # window per call was as fast as batches of 2 or 8, or faster (docs/techniques-model.md)
         hiddens, prob = core.run_windows(enc, self._encode, batch_size=1)
+        if self.si_head is not None and self.si_head_weight > 0:
+            prob = si_head.mix(prob, self.si_head.probs(enc, hiddens), self.si_head_weight)
         return enc, hiddens, prob
 
     def technique_probs(self, text: str, enc, hiddens, spans) -> np.ndarray:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from saidwhat.rhetoric import core, lexical, word_crf
+from saidwhat.rhetoric import core, lexical, si_head, word_crf
 from saidwhat.rhetoric.catalogue import TECHNIQUES
 from saidwhat.rhetoric.ptc import Article, load_corpus, validation_ids
 from saidwhat.rhetoric.scorer import score_si, score_tc
@@ -308,6 +308,21 @@ def fit_lexical(data: str | Path, model_dir: str | Path, holdout: bool) -> dict:
     meta_path = model_dir / "tagger.json"
     meta = json.loads(meta_path.read_text())
     meta.update(_fit_lexical(articles, model_dir, meta))
+    meta_path.write_text(json.dumps(meta, indent=1))
+    return meta
+
+
+def fit_si_head(data: str | Path, model_dir: str | Path, holdout: bool) -> dict:
+    """Fit the recurrent SI head (rhetoric/si_head.py) into an exported model folder (on the
+    training articles of the split with ``holdout``, else on all) and name it in its
+    tagger.json. Opt-in: a full training run does not fit it, and the shipped model has none
+    (it raised validation SI but lowered the founding example's phrases; si_head.py)."""
+    model_dir = Path(model_dir)
+    val_ids = set(validation_ids()) if holdout else set()
+    articles = [a for a in load_corpus(data) if a.id not in val_ids]
+    meta_path = model_dir / "tagger.json"
+    meta = json.loads(meta_path.read_text())
+    meta.update(si_head.fit_into(model_dir, articles, meta))
     meta_path.write_text(json.dumps(meta, indent=1))
     return meta
 
