@@ -380,7 +380,8 @@ class PieceReader:
         own = {t.i for t in verb.subtree}
         left = min(own)
         dashes = (",", "—", "–", "--")
-        if self.doc[left].text not in dashes and (left == 0 or self.doc[left - 1].text not in dashes):
+        set_off = self.doc[left].text in dashes or (left > 0 and self.doc[left - 1].text in dashes)
+        if not set_off:
             return None, ""
         tokens = [t for t in head.subtree if t.i not in own]
         return self.shape_content(tokens, verb)
