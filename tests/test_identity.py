@@ -177,3 +177,16 @@ def test_helpers():
     assert not orgs_agree([org_words("Acme")], org_words("Globex"))
     assert orgs_agree([], org_words("Globex"))
     assert org_key("The Defence Ministry") == org_key("defense ministry")
+
+
+def test_an_interview_label_is_no_person_and_no_antecedent(analyze_text):
+    a = analyze_text("Senator Maria Okafor sat down with our reporter on Friday.\n\n"
+                     "Q: Will you run again next year?\n\n"
+                     "Okafor: I have not decided. My family comes first.\n\n"
+                     "Q: What do you make of the new budget?\n\n"
+                     "She said the budget was a disgrace.\n")
+    by_mention = {s.speaker.mention.text: s.speaker for s in a.statements}
+    assert by_mention["Q"].type != "PERSON" and by_mention["Q"].mention_kind == "description"
+    assert by_mention["Okafor"].name == "Maria Okafor"
+    # "She" goes back past the interviewer's label to the senator
+    assert by_mention["She"].name == "Maria Okafor"

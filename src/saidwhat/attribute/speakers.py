@@ -172,6 +172,10 @@ class SpeakerResolver:
             return self.entity_for(token.head.head, offset)[0], "pronoun"
         if token.pos_ == "PRON" or lower in PERSONAL_PRONOUNS:
             return self.pronoun_antecedent(lower, position), "pronoun"
+        # A single letter is an interview transcript's label ("Q: …", "A: …"), not a person:
+        # it names the turn's speaker only as that label and is nobody's antecedent.
+        if len(token.text) == 1 and token.is_upper:
+            return None, "description"
         # A surname already known as a person's wins over the small model's entity label
         # ("Lindqvist said" tagged ORG after "Anna Lindqvist" was tagged PERSON).
         if token.pos_ == "PROPN" and token.lower_ in self.people:
