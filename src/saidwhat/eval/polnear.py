@@ -596,6 +596,9 @@ def format_report(result: dict) -> str:
     lines.append(f"{'attribution':<13}{'':<46}{_prf(e2e)}")
     lines.append("  (attribution = content >= 50% and source mention >= 50%; "
                  "no gold source needs no mention)")
+    lines.append("  (exact-trimmed = exact after trimming both spans of edge spaces, quote marks, "
+                 "punctuation and a leading \"that\",")
+    lines.append("   which PolNeAR keeps in a content and saidwhat's contract leaves out)")
     for title, key in (("gold kind", "recall_by_kind"), ("gold source kind", "recall_by_source_kind")):
         lines += ["", f"recall by {title}:", f"  {'':<12}{'gold':>6}{'content>=50%':>15}{'attribution':>14}"]
         for kind, row in result[key].items():
