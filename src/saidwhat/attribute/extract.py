@@ -58,6 +58,7 @@ class PieceReader:
         self.ent_bounds = [(e.start, e.end, e.label_) for e in self.ents]
         self._sentences: Optional[list[tuple[int, int]]] = None
         self._newlines: Optional[list[int]] = None
+        self._inner_lengths: Optional[list[int]] = None
 
     # -- character helpers -------------------------------------------------------------
     def start(self, token: Token) -> int:
@@ -415,9 +416,10 @@ class PieceReader:
         closing mark ("… as “human shields,”"), and a content that starts inside a quote takes
         the opening mark, so quote marks always come in pairs.
         """
-        for q in self.quotes:
-            inner_start, inner_end = self.trim(*q.inner)
-            if q.start <= start and end <= q.end and (end - start) >= 0.5 * (inner_end - inner_start):
+        if self._inner_lengths is None:  # fit_quotes runs for every candidate: trim once
+            self._inner_lengths = [e - s for s, e in (self.trim(*q.inner) for q in self.quotes)]
+        for q, inner in zip(self.quotes, self._inner_lengths):
+            if q.start <= start and end <= q.end and (end - start) >= 0.5 * inner:
                 return (q.start, q.end), "direct"
         kind = "indirect"
         for q in self.quotes:
