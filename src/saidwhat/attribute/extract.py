@@ -75,8 +75,8 @@ class PieceReader:
     def line_of(self, pos: int) -> int:
         """How many line breaks of the piece lie before text offset ``pos``."""
         if self._newlines is None:
-            base = self.offset
-            self._newlines = [base + i for i, ch in enumerate(self.doc.text) if ch == "\n"]
+            self._newlines = [i for i in range(self.offset, self.end_offset)
+                              if self.text[i] == "\n"]
         return bisect_right(self._newlines, pos - 1)
 
     def span_of(self, tokens) -> tuple[int, int]:

@@ -89,14 +89,13 @@ def find_quotes(text: str, base: int = 0) -> list[Quote]:
                 elif straight and _straight_is_opening(para, i, False, after):
                     open_at, closer = i, ch
                 continue
-            width = len(closer)
             # A straight mark closes the quote it opened; a curly or guillemet quote also
             # closes on any closing mark (mixed typography).
             closes = ch == closer or (closer not in (STRAIGHT, DOUBLE_APOSTROPHE)
                                       and ch in CLOSERS)
             if closes:
                 quotes.append(Quote(para_start + open_at, para_start + i + len(ch), True,
-                                    width))
+                                    len(closer)))
                 open_at = closer = None
             elif ch in OPENERS or straight or ch == DOUBLE_BACKTICK:
                 # A second opening mark before any close: the first one was stray.

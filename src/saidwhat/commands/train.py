@@ -96,16 +96,20 @@ def run_contents(args) -> int:
     return 0
 
 
+def _no_exported_model(out) -> bool:
+    """True (after saying so) when ``out`` holds no exported model to add a model to."""
+    if (out / "tagger.json").exists():
+        return False
+    print(f"saidwhat train: {out} holds no exported model (tagger.json)", file=sys.stderr)
+    return True
+
+
 def run_techniques(args) -> int:
     if args.lexical_only:
-        if _missing_train_extra("sklearn"):
+        if _missing_train_extra("sklearn") or _no_exported_model(args.out):
             return 1
         from saidwhat.rhetoric.train import fit_lexical
 
-        if not (args.out / "tagger.json").exists():
-            print(f"saidwhat train: {args.out} holds no exported model (tagger.json)",
-                  file=sys.stderr)
-            return 1
         meta = fit_lexical(args.data, args.out, holdout=args.holdout)
         print(f"lexical technique classifier {args.out / meta['lexical']} (weight "
               f"{meta['lexical_weight']}), word CRF {args.out / meta['si_lexical']} (weight "
@@ -114,12 +118,10 @@ def run_techniques(args) -> int:
     if _missing_train_extra("torch", "saidwhat.rhetoric.train"):
         return 1
     if args.si_head_only:
+        if _no_exported_model(args.out):
+            return 1
         from saidwhat.rhetoric.train import fit_si_head
 
-        if not (args.out / "tagger.json").exists():
-            print(f"saidwhat train: {args.out} holds no exported model (tagger.json)",
-                  file=sys.stderr)
-            return 1
         logging.basicConfig(level=logging.INFO)
         meta = fit_si_head(args.data, args.out, holdout=args.holdout)
         print(f"recurrent SI head {args.out / meta['si_head']} (weight {meta['si_head_weight']})")

@@ -134,54 +134,46 @@ HeadFn = Callable[[np.ndarray], np.ndarray]
 def run_windows(enc: Encoded, encoder: EncoderFn, batch_size: int = 8):
     """Run the encoder over all windows; returns (hidden per window [T_w, H] list,
     token probability per content token averaged over windows)."""
-    n = len(enc.ids)
-    prob_sum = np.zeros(n, dtype=np.float64)
-    prob_cnt = np.zeros(n, dtype=np.float64)
     hiddens: list[np.ndarray] = [None] * len(enc.windows)  # type: ignore
-    tt_sum = None
-    if n == 0:
-        return hiddens, prob_sum
+    if len(enc.ids) == 0:
+        return hiddens, np.zeros(0, dtype=np.float64)
+    probs: list[np.ndarray] = [None] * len(enc.windows)  # type: ignore
+    techs: list[np.ndarray] = []
     for i in range(0, len(enc.windows), batch_size):
         which = list(range(i, min(len(enc.windows), i + batch_size)))
         ids, mask = window_batch(enc, which)
         res = encoder(ids, mask)
-        hidden, prob = res[0], res[1]
-        tt = res[2] if len(res) > 2 else None
-        if tt is not None and tt_sum is None:
-            tt_sum = np.zeros((n, tt.shape[-1]), dtype=np.float64)
         for j, w in enumerate(which):
             a, b = enc.windows[w]
-            L = b - a
-            hiddens[w] = hidden[j, :L + 2]
-            wt = window_weights(L)
-            prob_sum[a:b] += prob[j, 1:L + 1] * wt
-            prob_cnt[a:b] += wt
-            if tt is not None:
-                tt_sum[a:b] += tt[j, 1:L + 1] * wt[:, None]
-    cnt = np.maximum(prob_cnt, 1e-9)
-    if tt_sum is not None:
-        enc.token_tech = tt_sum / cnt[:, None]
-    return hiddens, prob_sum / cnt
-
-
-def window_weights(length: int) -> np.ndarray:
-    """Weights of a window's pieces when windows are averaged: pieces near a window's edge
-    (less context) count less than those in its middle."""
-    pos = np.arange(length)
-    return np.minimum(np.minimum(pos + 1, length - pos).astype(np.float64), 32.0)
+            hiddens[w] = res[0][j, :b - a + 2]
+            probs[w] = res[1][j]
+            if len(res) > 2:
+                techs.append(res[2][j])
+    if techs:
+        enc.token_tech = average_windows(enc, techs)
+    return hiddens, average_windows(enc, probs)
 
 
 def average_windows(enc: Encoded, per_window: Sequence[np.ndarray]) -> np.ndarray:
     """Per content piece, the weighted average over windows of a per-window value given for
-    every window position (CLS and SEP included, as the encoder returns them)."""
+    every window position (CLS and SEP included, as the encoder returns them; values may have
+    trailing dimensions). Pieces near a window's edge (less context) count less than those in
+    its middle."""
     n = len(enc.ids)
-    total = np.zeros(n, dtype=np.float64)
-    count = np.zeros(n, dtype=np.float64)
+    total = count = None
     for values, (a, b) in zip(per_window, enc.windows):
-        wt = window_weights(b - a)
-        total[a:b] += values[1:b - a + 1] * wt
+        length = b - a
+        pos = np.arange(length)
+        wt = np.minimum(np.minimum(pos + 1, length - pos).astype(np.float64), 32.0)
+        if total is None:
+            total = np.zeros((n,) + values.shape[1:], dtype=np.float64)
+            count = np.zeros(n, dtype=np.float64)
+        total[a:b] += values[1:length + 1] * wt.reshape((-1,) + (1,) * (values.ndim - 1))
         count[a:b] += wt
-    return total / np.maximum(count, 1e-9)
+    if total is None:
+        return np.zeros(n, dtype=np.float64)
+    count = np.maximum(count, 1e-9)
+    return total / count.reshape((-1,) + (1,) * (total.ndim - 1))
 
 
 def decode_spans(enc: Encoded, prob: np.ndarray, threshold: float,

@@ -144,7 +144,7 @@ def export(model, size: int, out: str | Path) -> None:
                       opset_version=17, dynamo=False)
 
 
-def fit_into(model_dir: str | Path, articles, meta: dict, epochs: int = EPOCHS,
+def fit_into(articles, model_dir: str | Path, meta: dict, epochs: int = EPOCHS,
              seed: int = 13) -> dict:
     """Fit the head on ``articles`` with the exported encoder of ``model_dir``, write
     ``si_head.onnx`` there and return the tagger.json entries that name it."""

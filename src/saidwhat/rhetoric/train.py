@@ -299,32 +299,31 @@ def _fit_lexical(articles: list[Article], out: Path, meta: dict) -> dict:
             "si_lexical_base": meta.get("si_lexical_base", WORD_CRF_BASE)}
 
 
-def fit_lexical(data: str | Path, model_dir: str | Path, holdout: bool) -> dict:
-    """Refit only the lexical models of an exported model folder (on the training articles
-    of the split with ``holdout``, else on all) and name them in its tagger.json."""
+def _refit(data: str | Path, model_dir: str | Path, holdout: bool, fit) -> dict:
+    """Fit one add-on model into an exported model folder, on the training articles of the
+    split with ``holdout`` (else on all): ``fit(articles, model_dir, meta)`` writes its files
+    and returns the tagger.json entries that name them."""
     model_dir = Path(model_dir)
     val_ids = set(validation_ids()) if holdout else set()
     articles = [a for a in load_corpus(data) if a.id not in val_ids]
     meta_path = model_dir / "tagger.json"
     meta = json.loads(meta_path.read_text())
-    meta.update(_fit_lexical(articles, model_dir, meta))
+    meta.update(fit(articles, model_dir, meta))
     meta_path.write_text(json.dumps(meta, indent=1))
     return meta
+
+
+def fit_lexical(data: str | Path, model_dir: str | Path, holdout: bool) -> dict:
+    """Refit only the lexical models of an exported model folder and name them in its
+    tagger.json."""
+    return _refit(data, model_dir, holdout, _fit_lexical)
 
 
 def fit_si_head(data: str | Path, model_dir: str | Path, holdout: bool) -> dict:
-    """Fit the recurrent SI head (rhetoric/si_head.py) into an exported model folder (on the
-    training articles of the split with ``holdout``, else on all) and name it in its
-    tagger.json. Opt-in: a full training run does not fit it, and the shipped model has none
-    (it raised validation SI but lowered the founding example's phrases; si_head.py)."""
-    model_dir = Path(model_dir)
-    val_ids = set(validation_ids()) if holdout else set()
-    articles = [a for a in load_corpus(data) if a.id not in val_ids]
-    meta_path = model_dir / "tagger.json"
-    meta = json.loads(meta_path.read_text())
-    meta.update(si_head.fit_into(model_dir, articles, meta))
-    meta_path.write_text(json.dumps(meta, indent=1))
-    return meta
+    """Fit the recurrent SI head (rhetoric/si_head.py) into an exported model folder and name
+    it in its tagger.json. Opt-in: a full training run does not fit it, and the shipped model
+    has none (it raised validation SI but lowered the founding example's phrases; si_head.py)."""
+    return _refit(data, model_dir, holdout, si_head.fit_into)
 
 
 def _torch_fns(torch, model):

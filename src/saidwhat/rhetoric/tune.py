@@ -61,12 +61,11 @@ def run(model_dir: Path, data: Path, threads: int = 1):
     results = []
     si_mixes = SI_LEXICAL_MIXES if tagger.word_crf is not None else ((0.0, 0.0),)
     for w, base in si_mixes:
-        mixed = [(a, enc, prob if crf is None else word_crf.mix(prob, crf, w, base))
-                 for a, enc, prob, crf, _ in cached]
+        mixed = _with_word_crf(cached, w, base)
         for t, hd, gap, mc in itertools.product(*GRID.values()):
             high = t + hd
             pred = {a.id: [(s, e) for s, e, _ in core.decode_spans(enc, prob, t, high, gap, mc)]
-                    for a, enc, prob in mixed}
+                    for a, enc, _, prob in mixed}
             sc = score_si(pred, gold_si)
             decoding = {"threshold": t, "high": round(high, 2), "gap": gap, "min_chars": mc}
             if tagger.word_crf is not None:
@@ -95,6 +94,13 @@ def run(model_dir: Path, data: Path, threads: int = 1):
     return results, plain, tc, flc, len(val)
 
 
+def _with_word_crf(cached, weight: float, base: float):
+    """(article, encoded text, window states, P(piece inside a span)) per cached article, with
+    the word CRF's evidence added at ``weight`` and ``base`` (as Tagger._run adds it)."""
+    return [(a, enc, hiddens, prob if crf is None else word_crf.mix(prob, crf, weight, base))
+            for a, enc, prob, crf, hiddens in cached]
+
+
 def choose_core_threshold(tagger, cached, decoding: dict, tc, min_score: float = 0.5) -> dict:
     """FLC (span and technique) F1 of ``tag()`` at the default min_score for each nested-span
     threshold, with the chosen decoding and mixing weights."""
@@ -105,9 +111,7 @@ def choose_core_threshold(tagger, cached, decoding: dict, tc, min_score: float =
     tagger.tech_mix = tc.mix
     tagger.lexical_weight = tc.lexical_weight
     gold = {a.id: a.tc for a, *_ in cached}
-    mixed = [(a, enc, hiddens, prob if crf is None else word_crf.mix(
-        prob, crf, tagger.si_lexical_weight, tagger.si_lexical_base))
-             for a, enc, prob, crf, hiddens in cached]
+    mixed = _with_word_crf(cached, tagger.si_lexical_weight, tagger.si_lexical_base)
     scores = {}
     for threshold in CORE_THRESHOLDS:
         pred = {a.id: [(t.technique, t.start, t.end) for t in
