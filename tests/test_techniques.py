@@ -362,3 +362,51 @@ def test_train_si_head_only_needs_an_exported_model(tmp_path):
                         "--si-head-only", "--out", str(tmp_path)], capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "saidwhat[train]" in r.stderr or "holds no exported model" in r.stderr
+
+
+def test_weight_average_tracks_the_weights_and_swaps_them_in_and_out():
+    torch = pytest.importorskip("torch")
+    from saidwhat.rhetoric.train import WeightAverage, averaged
+
+    model = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        model.weight.fill_(1.0)
+    average = WeightAverage(torch, model, decay=0.9)
+    with torch.no_grad():
+        model.weight.fill_(3.0)
+    average.update(model)                 # 0.9 * 1 + 0.1 * 3
+    with averaged(torch, model, average):
+        assert torch.allclose(model.weight, torch.full((1, 2), 1.2))
+    assert torch.allclose(model.weight, torch.full((1, 2), 3.0))   # its own weights again
+    with averaged(torch, model, None):
+        assert torch.allclose(model.weight, torch.full((1, 2), 3.0))
+
+
+def test_sweep_chooses_by_mean_si_over_shared_seeds_within_the_tc_tolerance():
+    from saidwhat.rhetoric.sweep import choose
+
+    def row(variant, seed, si, tc):
+        return {"variant": variant, "seed": seed, "si_f1": si, "tc_f1": tc}
+
+    rows = [row("base", 1, 0.38, 0.62), row("base", 2, 0.37, 0.63),
+            row("fast", 1, 0.40, 0.60), row("fast", 2, 0.40, 0.60),    # TC 0.025 lower
+            row("slow", 1, 0.39, 0.62), row("slow", 2, 0.38, 0.62),
+            row("slow", 3, 0.10, 0.10)]   # a seed that base has not finished does not count
+    assert choose(rows) == "slow"
+    rows += [row("fast", 1, 0.40, 0.62)]
+    assert choose([r for r in rows if not (r["variant"] == "fast" and r["tc_f1"] == 0.60)]) == "fast"
+    assert choose([]) is None
+
+
+def test_sweep_writes_weights_in_chunks_that_load_back(tmp_path, monkeypatch):
+    torch = pytest.importorskip("torch")
+    from saidwhat.rhetoric import sweep
+
+    monkeypatch.setattr(sweep, "CHUNK_BYTES", 1000)
+    model = torch.nn.Linear(40, 20)
+    names = sweep.save_state(model, tmp_path, "state")
+    assert len(names) > 1 and all((tmp_path / n).stat().st_size <= 1000 for n in names)
+    import io
+    state = torch.load(io.BytesIO(b"".join((tmp_path / n).read_bytes() for n in names)))
+    assert state["weight"].dtype == torch.float16
+    assert torch.allclose(state["weight"].float(), model.weight, atol=1e-3)

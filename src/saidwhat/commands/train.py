@@ -26,6 +26,9 @@ def register(subparsers) -> None:
     t.add_argument("--epochs", type=int, default=3)
     t.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--device", default="cpu",
+                   help="torch device for training, e.g. cuda (default cpu; the export and the "
+                        "run time stay on the CPU)")
     t.add_argument("--threshold", type=float, default=None,
                    help="span threshold to ship when there is no holdout (default: the "
                         "validated one)")
@@ -130,7 +133,8 @@ def run_techniques(args) -> int:
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("saidwhat.train").addHandler(logging.StreamHandler(sys.stderr))
-    cfg = TrainConfig(epochs=args.epochs, threads=args.threads, seed=args.seed)
+    cfg = TrainConfig(epochs=args.epochs, threads=args.threads, seed=args.seed,
+                      device=args.device)
     if args.threshold is not None:
         cfg.threshold = args.threshold
     meta = train(args.data, args.out, holdout=args.holdout, cfg=cfg, limit=args.limit)

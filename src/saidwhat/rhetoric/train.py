@@ -49,6 +49,8 @@ class TrainConfig:
     tc_loss_weight: float = 1.0
     token_tech_weight: float = 0.5  # auxiliary multi-label technique head on tokens (v1: 0.0)
     eval_each_epoch: bool = True    # else only after the last epoch
+    device: str = "cpu"             # torch device ("cuda" on a GPU machine)
+    ema_decay: float = 0.0          # > 0: evaluate and export a moving average of the weights
 
 
 def encoder_dir() -> Path:
@@ -118,7 +120,7 @@ def _span_feats(torch, h, spans):
     for b, ls, le, sc in spans:
         hb = h[b]
         rows.append(torch.cat([hb[ls], hb[le], hb[ls:le + 1].mean(0), hb[0],
-                               torch.tensor(sc, dtype=hb.dtype)]))
+                               torch.tensor(sc, dtype=hb.dtype, device=hb.device)]))
     return torch.stack(rows)
 
 
@@ -183,77 +185,20 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
     log.info("train articles %d, windows %d, validation articles %d",
              len(train_arts), len(examples), len(val_arts))
 
-    counts = np.bincount([s[3] for ex in examples for s in ex[2]], minlength=len(TECHNIQUES))
-    weights = (counts.max() / np.maximum(counts, 1)) ** cfg.tc_weight_power
-    weights = weights / weights.mean()
-    model = _build_model(torch)
-    enc_params = list(model.encoder.parameters())
-    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
-    opt = torch.optim.AdamW([{"params": enc_params, "lr": cfg.lr_encoder},
-                             {"params": head_params, "lr": cfg.lr_heads}], weight_decay=0.01)
-    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
-    total = steps_per_epoch * cfg.epochs
-    warm = max(1, int(total * cfg.warmup))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
-    si_loss_fn = torch.nn.CrossEntropyLoss(
-        weight=torch.tensor([1.0, cfg.si_pos_weight]), ignore_index=-100)
-    tc_loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
     history = []
-    rng = random.Random(cfg.seed)
-    step = 0
-    t0 = time.time()
-    for epoch in range(cfg.epochs):
-        model.train()
-        order = list(range(len(examples)))
-        rng.shuffle(order)
-        run_si = run_tc = 0.0
-        for bi in range(0, len(order), cfg.batch_size):
-            batch = [examples[i] for i in order[bi:bi + cfg.batch_size]]
-            T = max(len(ex[0]) for ex in batch)
-            ids = torch.zeros((len(batch), T), dtype=torch.long)
-            mask = torch.zeros((len(batch), T), dtype=torch.long)
-            lab = torch.full((len(batch), T), -100, dtype=torch.long)
-            spans, tcl = [], []
-            tt = torch.zeros((len(batch), T, len(TECHNIQUES)))
-            for j, (i_, l_, sp, tt_) in enumerate(batch):
-                ids[j, :len(i_)] = torch.from_numpy(i_)
-                mask[j, :len(i_)] = 1
-                lab[j, :len(l_)] = torch.from_numpy(l_)
-                tt[j, :len(tt_)] = torch.from_numpy(tt_)
-                for ls, le, sc, y in sp:
-                    spans.append((j, ls, le, sc))
-                    tcl.append(y)
-            h, si_logits = model(ids, mask)
-            loss_si = si_loss_fn(si_logits.reshape(-1, 2), lab.reshape(-1))
-            loss = loss_si
-            if cfg.token_tech_weight:
-                m = (lab != -100).float().unsqueeze(-1)
-                bce = torch.nn.functional.binary_cross_entropy_with_logits(
-                    model.tok(model.drop(h)), tt, reduction="none")
-                loss = loss + cfg.token_tech_weight * (bce * m).sum() / (m.sum() * len(TECHNIQUES))
-            if spans:
-                logits = model.tc(model.drop(_span_feats(torch, h, spans)))
-                loss_tc = tc_loss_fn(logits, torch.tensor(tcl))
-                loss = loss + cfg.tc_loss_weight * loss_tc
-                run_tc += float(loss_tc)
-            run_si += float(loss_si)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            step += 1
-            if step % 10 == 0:
-                log.info("epoch %d step %d/%d loss_si %.4f loss_tc %.4f (%.0fs)", epoch + 1,
-                         step, total, run_si / 10, run_tc / 10, time.time() - t0)
-                run_si = run_tc = 0.0
-        if val_arts and (cfg.eval_each_epoch or epoch == cfg.epochs - 1):
-            res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model), cfg.stride))
-            res["epoch"] = epoch + 1
+
+    def on_epoch(epoch: int, model, average) -> None:
+        if val_arts and (cfg.eval_each_epoch or epoch == cfg.epochs):
+            with averaged(torch, model, average):
+                res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model),
+                                                  cfg.stride))
+            res["epoch"] = epoch
             history.append(res)
-            log.info("epoch %d validation SI F1 %.4f (threshold %s) TC micro-F1 %.4f", epoch + 1,
+            log.info("epoch %d validation SI F1 %.4f (threshold %s) TC micro-F1 %.4f", epoch,
                      res["si"]["f1"], res["si_threshold"], res["tc"]["micro_f1"])
+
+    t0 = time.time()
+    model = fit_model(torch, cfg, examples, on_epoch)
     threshold = history[-1]["si_threshold"] if history else cfg.threshold
     meta = {"techniques": list(TECHNIQUES), "max_len": core.MAX_LEN, "stride": cfg.stride,
             "threshold": threshold, "trained_on": len(train_arts),
@@ -285,6 +230,132 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
     export(torch, model, tk, out, meta)
     log.removeHandler(fh)
     return meta
+
+
+def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
+    """Fine-tune the encoder and both heads on ``examples`` (``_examples``); after each epoch
+    ``on_epoch(epoch, model, average)`` sees the model's own weights and, with
+    ``cfg.ema_decay``, their moving average (``averaged`` swaps it in). Returns the model as it
+    is exported (the average, if any), on the CPU."""
+    counts = np.bincount([s[3] for ex in examples for s in ex[2]], minlength=len(TECHNIQUES))
+    weights = (counts.max() / np.maximum(counts, 1)) ** cfg.tc_weight_power
+    weights = weights / weights.mean()
+    dev = torch.device(cfg.device)
+    model = _build_model(torch).to(dev)
+    enc_params = list(model.encoder.parameters())
+    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    opt = torch.optim.AdamW([{"params": enc_params, "lr": cfg.lr_encoder},
+                             {"params": head_params, "lr": cfg.lr_heads}], weight_decay=0.01)
+    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    warm = max(1, int(total * cfg.warmup))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    si_loss_fn = torch.nn.CrossEntropyLoss(
+        weight=torch.tensor([1.0, cfg.si_pos_weight], device=dev), ignore_index=-100)
+    tc_loss_fn = torch.nn.CrossEntropyLoss(
+        weight=torch.tensor(weights, dtype=torch.float32, device=dev))
+    average = WeightAverage(torch, model, cfg.ema_decay) if cfg.ema_decay else None
+    rng = random.Random(cfg.seed)
+    step = 0
+    t0 = time.time()
+    for epoch in range(cfg.epochs):
+        model.train()
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        run_si = run_tc = 0.0
+        for bi in range(0, len(order), cfg.batch_size):
+            batch = [examples[i] for i in order[bi:bi + cfg.batch_size]]
+            T = max(len(ex[0]) for ex in batch)
+            ids = torch.zeros((len(batch), T), dtype=torch.long)
+            mask = torch.zeros((len(batch), T), dtype=torch.long)
+            lab = torch.full((len(batch), T), -100, dtype=torch.long)
+            spans, tcl = [], []
+            tt = torch.zeros((len(batch), T, len(TECHNIQUES)))
+            for j, (i_, l_, sp, tt_) in enumerate(batch):
+                ids[j, :len(i_)] = torch.from_numpy(i_)
+                mask[j, :len(i_)] = 1
+                lab[j, :len(l_)] = torch.from_numpy(l_)
+                tt[j, :len(tt_)] = torch.from_numpy(tt_)
+                for ls, le, sc, y in sp:
+                    spans.append((j, ls, le, sc))
+                    tcl.append(y)
+            ids, mask, lab, tt = ids.to(dev), mask.to(dev), lab.to(dev), tt.to(dev)
+            h, si_logits = model(ids, mask)
+            loss_si = si_loss_fn(si_logits.reshape(-1, 2), lab.reshape(-1))
+            loss = loss_si
+            if cfg.token_tech_weight:
+                m = (lab != -100).float().unsqueeze(-1)
+                bce = torch.nn.functional.binary_cross_entropy_with_logits(
+                    model.tok(model.drop(h)), tt, reduction="none")
+                loss = loss + cfg.token_tech_weight * (bce * m).sum() / (m.sum() * len(TECHNIQUES))
+            if spans:
+                logits = model.tc(model.drop(_span_feats(torch, h, spans)))
+                loss_tc = tc_loss_fn(logits, torch.tensor(tcl, device=dev))
+                loss = loss + cfg.tc_loss_weight * loss_tc
+                run_tc += float(loss_tc)
+            run_si += float(loss_si)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            if average is not None:
+                average.update(model)
+            step += 1
+            if step % 10 == 0:
+                log.info("epoch %d step %d/%d loss_si %.4f loss_tc %.4f (%.0fs)", epoch + 1,
+                         step, total, run_si / 10, run_tc / 10, time.time() - t0)
+                run_si = run_tc = 0.0
+        if on_epoch is not None:
+            on_epoch(epoch + 1, model, average)
+    if average is not None:
+        average.copy_to(model)
+    return model.cpu().eval()
+
+
+class WeightAverage:
+    """An exponential moving average of the model's floating-point weights, updated after every
+    optimiser step (the weights that are evaluated and exported when ``ema_decay`` is set)."""
+
+    def __init__(self, torch, model, decay: float):
+        self.torch, self.decay = torch, decay
+        self.names = [k for k, v in model.state_dict().items() if v.is_floating_point()]
+        state = model.state_dict()
+        self.shadow = [state[k].detach().clone() for k in self.names]
+
+    def update(self, model) -> None:
+        state = model.state_dict()
+        current = [state[k].detach() for k in self.names]
+        self.torch._foreach_lerp_(self.shadow, current, 1.0 - self.decay)
+
+    def copy_to(self, model) -> None:
+        state = model.state_dict()
+        with self.torch.no_grad():
+            for k, v in zip(self.names, self.shadow):
+                state[k].copy_(v)
+
+
+class averaged:
+    """Within the block the model holds the averaged weights (if any); after it, its own."""
+
+    def __init__(self, torch, model, average: WeightAverage | None):
+        self.torch, self.model, self.average, self.saved = torch, model, average, None
+
+    def __enter__(self):
+        if self.average is not None:
+            state = self.model.state_dict()
+            self.saved = [state[k].detach().clone() for k in self.average.names]
+            self.average.copy_to(self.model)
+        return self.model
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            state = self.model.state_dict()
+            with self.torch.no_grad():
+                for k, v in zip(self.average.names, self.saved):
+                    state[k].copy_(v)
+        return False
 
 
 def _fit_lexical(articles: list[Article], out: Path, meta: dict) -> dict:
@@ -328,15 +399,16 @@ def fit_si_head(data: str | Path, model_dir: str | Path, holdout: bool) -> dict:
 
 def _torch_fns(torch, model):
     model.eval()
+    dev = next(model.parameters()).device
 
     def enc_fn(ids, mask):
         with torch.no_grad():
-            h, lg = model(torch.from_numpy(ids), torch.from_numpy(mask))
-            return h.numpy(), torch.softmax(lg, -1)[..., 1].numpy()
+            h, lg = model(torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev))
+            return h.cpu().numpy(), torch.softmax(lg, -1)[..., 1].cpu().numpy()
 
     def head_fn(feats):
         with torch.no_grad():
-            return torch.softmax(model.tc(torch.from_numpy(feats)), -1).numpy()
+            return torch.softmax(model.tc(torch.from_numpy(feats).to(dev)), -1).cpu().numpy()
 
     return enc_fn, head_fn
 

@@ -1,0 +1,187 @@
+"""Comparing training recipes of the technique tagger on the validation split, several seeds
+each. One run of the shipped recipe takes 35 minutes on this project's 2-core CPU, so a
+comparison that separates a recipe from seed noise needs a GPU machine (about half a minute a
+run there); the recipe it picks is then trained with ``saidwhat train techniques`` as usual.
+
+    python -m saidwhat.rhetoric.sweep --device cuda --out DIR [--budget-s 480]
+        [--probe-text FILE --probe-phrase TEXT ...]
+
+Every run trains on the 297 training articles of the split and is scored on the 74 validation
+articles with the torch model (SI F1 at the best plain threshold, TC micro-F1), for its own
+final weights and for their moving average (``ema_decay``; it does not change the training).
+Runs go breadth-first (every recipe with the first seed, then the next seed) until the time
+budget is spent; ``sweep.jsonl`` gets one line per run and variant. ``--probe-phrase`` reports
+the model's peak P(span) over a phrase of ``--probe-text`` (a diagnostic; it chooses nothing).
+
+The choice, fixed before the runs: over the seeds that every recipe completed, the variant
+with the best mean SI F1 whose mean TC micro-F1 is at most 0.01 below the base recipe's; its
+first seed's weights are written as fp16 chunks (``state.*.pt``, each under 16 MB) when it is
+not the base recipe.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import statistics
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from saidwhat.rhetoric import core
+from saidwhat.rhetoric.ptc import load_corpus, validation_ids
+from saidwhat.rhetoric.train import (TrainConfig, _examples, _torch_fns, averaged, encoder_dir,
+                                     evaluate, fit_model, predict)
+
+BASE = TrainConfig(epochs=5, eval_each_epoch=False, ema_decay=0.995)
+RECIPES = {
+    "base": {},
+    "lr_encoder 5e-5": {"lr_encoder": 5e-5},
+    "lr_encoder 1.2e-4": {"lr_encoder": 1.2e-4},
+    "si_pos_weight 3": {"si_pos_weight": 3.0},
+}
+SEEDS = (13, 14, 15, 16, 17)
+TC_TOLERANCE = 0.01
+CHUNK_BYTES = 15 * 2 ** 20
+
+
+def probe(torch, model, tk, text: str, phrases: list[str], stride: int) -> dict:
+    """Peak P(span) over each phrase's word pieces (the first occurrence of the phrase)."""
+    enc = core.encode(tk, text, stride=stride)
+    _, prob = core.run_windows(enc, _torch_fns(torch, model)[0])
+    out = {}
+    for phrase in phrases:
+        start = text.find(phrase)
+        r = core.token_range(enc, start, start + len(phrase)) if start >= 0 else None
+        out[phrase] = round(float(prob[r[0]:r[1] + 1].max()), 4) if r else None
+    return out
+
+
+def choose(results: list[dict]) -> str | None:
+    """The variant the module docstring's rule picks, over the seeds every variant finished."""
+    variants = sorted({r["variant"] for r in results})
+    seeds = set.intersection(*({r["seed"] for r in results if r["variant"] == v}
+                               for v in variants)) if variants else set()
+    if not seeds:
+        return None
+
+    def mean(v, key):
+        return statistics.mean(r[key] for r in results if r["variant"] == v and r["seed"] in seeds)
+
+    base_tc = mean("base", "tc_f1")
+    eligible = [v for v in variants if mean(v, "tc_f1") >= base_tc - TC_TOLERANCE]
+    return max(eligible, key=lambda v: mean(v, "si_f1"))
+
+
+def save_state(model, out: Path, prefix: str) -> list[str]:
+    import torch
+    buf = io.BytesIO()
+    torch.save({k: v.half() if v.is_floating_point() else v
+                for k, v in model.state_dict().items()}, buf)
+    data = buf.getvalue()
+    names = []
+    for i in range(0, len(data), CHUNK_BYTES):
+        name = f"{prefix}.{i // CHUNK_BYTES}.pt"
+        (out / name).write_bytes(data[i:i + CHUNK_BYTES])
+        names.append(name)
+    return names
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=Path("../shared/data/ptc-train"))
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--budget-s", type=float, default=480.0)
+    ap.add_argument("--limit", type=int, default=None, help="N articles (smoke test)")
+    ap.add_argument("--epochs", type=int, default=None, help="override (smoke test)")
+    ap.add_argument("--probe-text", type=Path, default=None)
+    ap.add_argument("--probe-phrase", action="append", default=[])
+    args = ap.parse_args()
+    import torch
+    if args.device.startswith("cuda"):
+        # TF32 matrix products: the recipes are compared with one another, all alike
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    args.out.mkdir(parents=True, exist_ok=True)
+    articles = load_corpus(args.data)
+    val_ids = set(validation_ids())
+    train_arts = [a for a in articles if a.id not in val_ids]
+    val_arts = [a for a in articles if a.id in val_ids]
+    if args.limit:
+        train_arts, val_arts = train_arts[:args.limit], val_arts[:max(2, args.limit // 4)]
+    tk = core.load_tokenizer(encoder_dir() / "tokenizer.json")
+    probe_text = args.probe_text.read_text() if args.probe_text else None
+    examples = {}
+    results, states = [], {}
+    t_start = time.time()
+    longest = 0.0
+    log = (args.out / "sweep.jsonl").open("a")
+    for seed in SEEDS:
+        for name, overrides in RECIPES.items():
+            cfg = replace(BASE, seed=seed, device=args.device, **overrides)
+            if args.epochs:
+                cfg = replace(cfg, epochs=args.epochs + overrides.get("epochs", 5) - 5)
+            if time.time() - t_start + longest * 1.1 > args.budget_s:
+                break
+            t0 = time.time()
+            random.seed(seed)
+            np.random.seed(seed)
+            torch.manual_seed(seed)
+            if cfg.stride not in examples:
+                examples[cfg.stride] = _examples(train_arts, tk, cfg.stride)
+            finished = {}
+
+            def on_epoch(epoch, model, average, cfg=cfg, finished=finished):
+                if epoch < cfg.epochs:
+                    return
+                for variant, avg in ((name, None), (name + " +ema", average)):
+                    with averaged(torch, model, avg):
+                        res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model),
+                                                          cfg.stride))
+                        row = {"variant": variant, "seed": seed, "si_f1": round(res["si"]["f1"], 4),
+                               "si_threshold": res["si_threshold"],
+                               "tc_f1": round(res["tc"]["micro_f1"], 4)}
+                        if probe_text and args.probe_phrase:
+                            row["probe"] = probe(torch, model, tk, probe_text, args.probe_phrase,
+                                                 cfg.stride)
+                        if seed == SEEDS[0]:
+                            finished[variant] = {k: v.detach().to("cpu", copy=True)
+                                                 for k, v in model.state_dict().items()}
+                    finished.setdefault("rows", []).append(row)
+
+            fit_model(torch, cfg, examples[cfg.stride], on_epoch)
+            took = time.time() - t0
+            longest = max(longest, took)
+            for row in finished.pop("rows", []):
+                row["seconds"] = round(took, 1)
+                results.append(row)
+                log.write(json.dumps(row) + "\n")
+                log.flush()
+                print(json.dumps(row), flush=True)
+            states.update(finished)
+        else:
+            continue
+        break
+    winner = choose(results)
+    summary = {"winner": winner, "runs": len(results) // 2,
+               "seconds": round(time.time() - t_start), "device": args.device}
+    if winner and winner != "base" and winner in states:
+        model = _model_with(torch, states[winner])
+        summary["state_files"] = save_state(model, args.out, "state")
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=1))
+    print(json.dumps(summary), flush=True)
+
+
+def _model_with(torch, state: dict):
+    from saidwhat.rhetoric.train import _build_model
+    model = _build_model(torch)
+    model.load_state_dict(state)
+    return model
+
+
+if __name__ == "__main__":
+    main()
