@@ -410,3 +410,25 @@ def test_sweep_writes_weights_in_chunks_that_load_back(tmp_path, monkeypatch):
     state = torch.load(io.BytesIO(b"".join((tmp_path / n).read_bytes() for n in names)))
     assert state["weight"].dtype == torch.float16
     assert torch.allclose(state["weight"].float(), model.weight, atol=1e-3)
+
+
+def test_layer_decay_gives_lower_layers_smaller_learning_rates():
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from transformers import BertConfig, BertModel
+
+    from saidwhat.rhetoric.train import TrainConfig, _encoder_groups
+
+    encoder = BertModel(BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=3,
+                                   num_attention_heads=2, intermediate_size=16),
+                        add_pooling_layer=False)
+    flat = _encoder_groups(encoder, TrainConfig(lr_encoder=1e-4))
+    assert len(flat) == 1 and flat[0]["lr"] == 1e-4
+    groups = _encoder_groups(encoder, TrainConfig(lr_encoder=1e-4, layer_decay=0.5))
+    assert [g["lr"] for g in groups] == pytest.approx([1e-4, 5e-5, 2.5e-5, 1.25e-5])
+    assert sum(len(g["params"]) for g in groups) == len(list(encoder.parameters()))
+    top = {id(p) for p in encoder.encoder.layer[2].parameters()}
+    assert {id(p) for p in groups[0]["params"]} == top
+    embeddings = {id(p) for p in encoder.embeddings.parameters()}
+    assert {id(p) for p in groups[-1]["params"]} == embeddings
+    assert torch.is_tensor(groups[0]["params"][0])

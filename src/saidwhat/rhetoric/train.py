@@ -51,6 +51,7 @@ class TrainConfig:
     eval_each_epoch: bool = True    # else only after the last epoch
     device: str = "cpu"             # torch device ("cuda" on a GPU machine)
     ema_decay: float = 0.0          # > 0: evaluate and export a moving average of the weights
+    layer_decay: float = 1.0        # < 1: layer-wise learning-rate decay (_encoder_groups)
 
 
 def encoder_dir() -> Path:
@@ -242,10 +243,9 @@ def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
     weights = weights / weights.mean()
     dev = torch.device(cfg.device)
     model = _build_model(torch).to(dev)
-    enc_params = list(model.encoder.parameters())
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
-    opt = torch.optim.AdamW([{"params": enc_params, "lr": cfg.lr_encoder},
-                             {"params": head_params, "lr": cfg.lr_heads}], weight_decay=0.01)
+    opt = torch.optim.AdamW(_encoder_groups(model.encoder, cfg)
+                            + [{"params": head_params, "lr": cfg.lr_heads}], weight_decay=0.01)
     steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
     warm = max(1, int(total * cfg.warmup))
@@ -312,6 +312,27 @@ def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
     if average is not None:
         average.copy_to(model)
     return model.cpu().eval()
+
+
+def _encoder_groups(encoder, cfg: TrainConfig) -> list[dict]:
+    """The encoder's parameter groups: one learning rate, or with ``cfg.layer_decay`` < 1 the
+    top layer at ``lr_encoder`` and each layer below (the embeddings last) ``layer_decay``
+    times the one above, so that the lower layers keep more of what pretraining taught them
+    (layer-wise learning-rate decay; Sun et al. 2019, Zhang et al. 2021)."""
+    if cfg.layer_decay >= 1.0:
+        return [{"params": list(encoder.parameters()), "lr": cfg.lr_encoder}]
+    n_layers = encoder.config.num_hidden_layers
+    groups: dict[int, list] = {}
+    for name, param in encoder.named_parameters():
+        if name.startswith("encoder.layer."):
+            depth = n_layers - 1 - int(name.split(".")[2])   # 0: the top layer
+        elif name.startswith("embeddings."):
+            depth = n_layers
+        else:
+            depth = 0
+        groups.setdefault(depth, []).append(param)
+    return [{"params": params, "lr": cfg.lr_encoder * cfg.layer_decay ** depth}
+            for depth, params in sorted(groups.items())]
 
 
 class WeightAverage:
