@@ -197,6 +197,7 @@ def test_lexical_combine_is_a_log_linear_mixture():
 
 
 @needs_data
+@pytest.mark.train
 def test_lexical_run_time_reproduces_scikit_learn(tmp_path):
     pytest.importorskip("sklearn")
     from saidwhat.rhetoric import lexical
@@ -309,6 +310,7 @@ def test_si_head_labels_and_mix():
     assert np.allclose(si_head.mix(prob, head, 0.5), [0.4, 0.4])
 
 
+@pytest.mark.train
 def test_si_head_fits_and_exports(tmp_path):
     pytest.importorskip("torch")
     pytest.importorskip("onnx")
@@ -331,6 +333,7 @@ def test_si_head_fits_and_exports(tmp_path):
 
 
 @needs_model
+@pytest.mark.train
 def test_a_tagger_with_a_recurrent_si_head_averages_it_in(tmp_path):
     pytest.importorskip("torch")
     pytest.importorskip("onnx")
@@ -364,6 +367,7 @@ def test_train_si_head_only_needs_an_exported_model(tmp_path):
     assert "saidwhat[train]" in r.stderr or "holds no exported model" in r.stderr
 
 
+@pytest.mark.train
 def test_weight_average_tracks_the_weights_and_swaps_them_in_and_out():
     torch = pytest.importorskip("torch")
     from saidwhat.rhetoric.train import WeightAverage, averaged
@@ -398,6 +402,7 @@ def test_sweep_chooses_by_mean_si_over_shared_seeds_within_the_tc_tolerance():
     assert choose([]) is None
 
 
+@pytest.mark.train
 def test_sweep_writes_weights_in_chunks_that_load_back(tmp_path, monkeypatch):
     torch = pytest.importorskip("torch")
     from saidwhat.rhetoric import sweep
@@ -412,6 +417,7 @@ def test_sweep_writes_weights_in_chunks_that_load_back(tmp_path, monkeypatch):
     assert torch.allclose(state["weight"].float(), model.weight, atol=1e-3)
 
 
+@pytest.mark.train
 def test_layer_decay_gives_lower_layers_smaller_learning_rates():
     torch = pytest.importorskip("torch")
     pytest.importorskip("transformers")
@@ -432,3 +438,22 @@ def test_layer_decay_gives_lower_layers_smaller_learning_rates():
     embeddings = {id(p) for p in encoder.embeddings.parameters()}
     assert {id(p) for p in groups[-1]["params"]} == embeddings
     assert torch.is_tensor(groups[0]["params"][0])
+
+
+@pytest.mark.train
+@needs_data
+def test_training_exports_a_model_that_the_run_time_loads(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("sklearn")
+    from saidwhat.rhetoric.tagger import Tagger
+    from saidwhat.rhetoric.train import TrainConfig, train
+
+    meta = train(PTC, tmp_path, holdout=True, cfg=TrainConfig(epochs=1, threads=2), limit=4)
+    assert meta["trained_on"] == 4 and meta["holdout"]
+    assert 0.0 <= meta["validation"]["si"]["f1"] <= 1.0
+    assert "loss_si" in (tmp_path / "train.log").read_text()
+    tagger = Tagger(tmp_path, threads=1)
+    text = "They are shameless liars who betray our great nation. Stop them now!"
+    spans = tagger.tag(text, min_score=0.0)
+    assert spans and all(0 <= t.start < t.end <= len(text) for t in spans)
+    assert {t.technique for t in spans} <= set(tagger.techniques)

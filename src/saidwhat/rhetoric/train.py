@@ -264,6 +264,7 @@ def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
         order = list(range(len(examples)))
         rng.shuffle(order)
         run_si = run_tc = 0.0
+        since = 0
         for bi in range(0, len(order), cfg.batch_size):
             batch = [examples[i] for i in order[bi:bi + cfg.batch_size]]
             T = max(len(ex[0]) for ex in batch)
@@ -293,8 +294,8 @@ def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
                 logits = model.tc(model.drop(_span_feats(torch, h, spans)))
                 loss_tc = tc_loss_fn(logits, torch.tensor(tcl, device=dev))
                 loss = loss + cfg.tc_loss_weight * loss_tc
-                run_tc += float(loss_tc)
-            run_si += float(loss_si)
+                run_tc += loss_tc.item()
+            run_si += loss_si.item()
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -303,10 +304,12 @@ def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
             if average is not None:
                 average.update(model)
             step += 1
-            if step % 10 == 0:
+            since += 1
+            if step % 10 == 0 or bi + cfg.batch_size >= len(order):   # and each epoch's last
                 log.info("epoch %d step %d/%d loss_si %.4f loss_tc %.4f (%.0fs)", epoch + 1,
-                         step, total, run_si / 10, run_tc / 10, time.time() - t0)
+                         step, total, run_si / since, run_tc / since, time.time() - t0)
                 run_si = run_tc = 0.0
+                since = 0
         if on_epoch is not None:
             on_epoch(epoch + 1, model, average)
     if average is not None:
