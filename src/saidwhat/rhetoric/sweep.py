@@ -28,6 +28,7 @@ import statistics
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -94,6 +95,36 @@ def save_state(model, out: Path, prefix: str) -> list[str]:
     return names
 
 
+def run_recipe(torch, name: str, cfg: TrainConfig, examples, val_arts, tk, keep: bool,
+               probe_text: str | None = None, phrases: Sequence[str] = ()):
+    """Train one recipe with one seed; score its final weights and their moving average on
+    the validation articles. Returns the rows and, with ``keep``, each variant's weights."""
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    rows, states = [], {}
+
+    def on_epoch(epoch, model, average):
+        if epoch < cfg.epochs:
+            return
+        for variant, avg in ((name, None), (name + " +ema", average)):
+            with averaged(torch, model, avg):
+                res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model),
+                                                  cfg.stride))
+                row = {"variant": variant, "seed": cfg.seed, "si_f1": round(res["si"]["f1"], 4),
+                       "si_threshold": res["si_threshold"],
+                       "tc_f1": round(res["tc"]["micro_f1"], 4)}
+                if probe_text and phrases:
+                    row["probe"] = probe(torch, model, tk, probe_text, list(phrases), cfg.stride)
+                if keep:
+                    states[variant] = {k: v.detach().to("cpu", copy=True)
+                                       for k, v in model.state_dict().items()}
+            rows.append(row)
+
+    fit_model(torch, cfg, examples, on_epoch)
+    return rows, states
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=Path("../shared/data/ptc-train"))
@@ -122,58 +153,32 @@ def main() -> None:
         train_arts, val_arts = train_arts[:args.limit], val_arts[:max(2, args.limit // 4)]
     tk = core.load_tokenizer(encoder_dir() / "tokenizer.json")
     probe_text = args.probe_text.read_text() if args.probe_text else None
-    examples = {}
+    examples = _examples(train_arts, tk, BASE.stride)   # no recipe changes the windows
     results, states = [], {}
     t_start = time.time()
     longest = 0.0
     log = (args.out / "sweep.jsonl").open("a")
-    for seed in args.seeds:
-        for name in args.recipes:
-            overrides = RECIPES[name]
-            cfg = replace(BASE, seed=seed, device=args.device, **overrides)
-            if args.epochs:
-                cfg = replace(cfg, epochs=args.epochs + overrides.get("epochs", 5) - 5)
-            if time.time() - t_start + longest * 1.1 > args.budget_s:
-                break
-            t0 = time.time()
-            random.seed(seed)
-            np.random.seed(seed)
-            torch.manual_seed(seed)
-            if cfg.stride not in examples:
-                examples[cfg.stride] = _examples(train_arts, tk, cfg.stride)
-            finished = {}
-
-            def on_epoch(epoch, model, average, cfg=cfg, finished=finished):
-                if epoch < cfg.epochs:
-                    return
-                for variant, avg in ((name, None), (name + " +ema", average)):
-                    with averaged(torch, model, avg):
-                        res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model),
-                                                          cfg.stride))
-                        row = {"variant": variant, "seed": seed, "si_f1": round(res["si"]["f1"], 4),
-                               "si_threshold": res["si_threshold"],
-                               "tc_f1": round(res["tc"]["micro_f1"], 4)}
-                        if probe_text and args.probe_phrase:
-                            row["probe"] = probe(torch, model, tk, probe_text, args.probe_phrase,
-                                                 cfg.stride)
-                        if seed == args.seeds[0]:
-                            finished[variant] = {k: v.detach().to("cpu", copy=True)
-                                                 for k, v in model.state_dict().items()}
-                    finished.setdefault("rows", []).append(row)
-
-            fit_model(torch, cfg, examples[cfg.stride], on_epoch)
-            took = time.time() - t0
-            longest = max(longest, took)
-            for row in finished.pop("rows", []):
-                row["seconds"] = round(took, 1)
-                results.append(row)
-                log.write(json.dumps(row) + "\n")
-                log.flush()
-                print(json.dumps(row), flush=True)
-            states.update(finished)
-        else:
-            continue
-        break
+    # breadth-first: every recipe with the first seed, then the next seed
+    for seed, name in [(seed, name) for seed in args.seeds for name in args.recipes]:
+        if time.time() - t_start + longest * 1.1 > args.budget_s:
+            break
+        overrides = RECIPES[name]
+        cfg = replace(BASE, seed=seed, device=args.device, **overrides)
+        if args.epochs:
+            cfg = replace(cfg, epochs=args.epochs + overrides.get("epochs", 5) - 5)
+        t0 = time.time()
+        rows, run_states = run_recipe(torch, name, cfg, examples, val_arts, tk,
+                                      keep=seed == args.seeds[0], probe_text=probe_text,
+                                      phrases=args.probe_phrase)
+        took = time.time() - t0
+        longest = max(longest, took)
+        for row in rows:
+            row["seconds"] = round(took, 1)
+            results.append(row)
+            log.write(json.dumps(row) + "\n")
+            log.flush()
+            print(json.dumps(row), flush=True)
+        states.update(run_states)
     winner = choose(results)
     summary = {"winner": winner, "runs": len(results) // 2,
                "seconds": round(time.time() - t_start), "device": args.device}
