@@ -379,10 +379,10 @@ def test_weight_average_tracks_the_weights_and_swaps_them_in_and_out():
     with torch.no_grad():
         model.weight.fill_(3.0)
     average.update(model)                 # 0.9 * 1 + 0.1 * 3
-    with averaged(torch, model, average):
+    with averaged(model, average):
         assert torch.allclose(model.weight, torch.full((1, 2), 1.2))
     assert torch.allclose(model.weight, torch.full((1, 2), 3.0))   # its own weights again
-    with averaged(torch, model, None):
+    with averaged(model, None):
         assert torch.allclose(model.weight, torch.full((1, 2), 3.0))
 
 
@@ -409,7 +409,7 @@ def test_sweep_writes_weights_in_chunks_that_load_back(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sweep, "CHUNK_BYTES", 1000)
     model = torch.nn.Linear(40, 20)
-    names = sweep.save_state(model, tmp_path, "state")
+    names = sweep.save_state(model.state_dict(), tmp_path, "state")
     assert len(names) > 1 and all((tmp_path / n).stat().st_size <= 1000 for n in names)
     import io
     state = torch.load(io.BytesIO(b"".join((tmp_path / n).read_bytes() for n in names)))

@@ -23,19 +23,16 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import random
 import statistics
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
 from saidwhat.rhetoric import core
-from saidwhat.rhetoric.ptc import load_corpus, validation_ids
+from saidwhat.rhetoric.ptc import load_corpus
 from saidwhat.rhetoric.train import (TrainConfig, _examples, _torch_fns, averaged, encoder_dir,
-                                     evaluate, fit_model, predict)
+                                     evaluate, fit_model, predict, split_articles)
 
 BASE = TrainConfig(epochs=5, eval_each_epoch=False, ema_decay=0.995)
 RECIPES = {
@@ -81,11 +78,11 @@ def choose(results: list[dict]) -> str | None:
     return max(eligible, key=lambda v: mean(v, "si_f1"))
 
 
-def save_state(model, out: Path, prefix: str) -> list[str]:
+def save_state(state: dict, out: Path, prefix: str) -> list[str]:
+    """A model's weights (``state_dict()``) in fp16, in files of at most CHUNK_BYTES."""
     import torch
     buf = io.BytesIO()
-    torch.save({k: v.half() if v.is_floating_point() else v
-                for k, v in model.state_dict().items()}, buf)
+    torch.save({k: v.half() if v.is_floating_point() else v for k, v in state.items()}, buf)
     data = buf.getvalue()
     names = []
     for i in range(0, len(data), CHUNK_BYTES):
@@ -99,16 +96,13 @@ def run_recipe(torch, name: str, cfg: TrainConfig, examples, val_arts, tk, keep:
                probe_text: str | None = None, phrases: Sequence[str] = ()):
     """Train one recipe with one seed; score its final weights and their moving average on
     the validation articles. Returns the rows and, with ``keep``, each variant's weights."""
-    random.seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.manual_seed(cfg.seed)
     rows, states = [], {}
 
     def on_epoch(epoch, model, average):
         if epoch < cfg.epochs:
             return
         for variant, avg in ((name, None), (name + " +ema", average)):
-            with averaged(torch, model, avg):
+            with averaged(model, avg):
                 res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model),
                                                   cfg.stride))
                 row = {"variant": variant, "seed": cfg.seed, "si_f1": round(res["si"]["f1"], 4),
@@ -145,12 +139,7 @@ def main() -> None:
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
     args.out.mkdir(parents=True, exist_ok=True)
-    articles = load_corpus(args.data)
-    val_ids = set(validation_ids())
-    train_arts = [a for a in articles if a.id not in val_ids]
-    val_arts = [a for a in articles if a.id in val_ids]
-    if args.limit:
-        train_arts, val_arts = train_arts[:args.limit], val_arts[:max(2, args.limit // 4)]
+    train_arts, val_arts = split_articles(load_corpus(args.data), True, args.limit)
     tk = core.load_tokenizer(encoder_dir() / "tokenizer.json")
     probe_text = args.probe_text.read_text() if args.probe_text else None
     examples = _examples(train_arts, tk, BASE.stride)   # no recipe changes the windows
@@ -162,10 +151,9 @@ def main() -> None:
     for seed, name in [(seed, name) for seed in args.seeds for name in args.recipes]:
         if time.time() - t_start + longest * 1.1 > args.budget_s:
             break
-        overrides = RECIPES[name]
-        cfg = replace(BASE, seed=seed, device=args.device, **overrides)
+        cfg = replace(BASE, seed=seed, device=args.device, **RECIPES[name])
         if args.epochs:
-            cfg = replace(cfg, epochs=args.epochs + overrides.get("epochs", 5) - 5)
+            cfg = replace(cfg, epochs=args.epochs)
         t0 = time.time()
         rows, run_states = run_recipe(torch, name, cfg, examples, val_arts, tk,
                                       keep=seed == args.seeds[0], probe_text=probe_text,
@@ -183,17 +171,9 @@ def main() -> None:
     summary = {"winner": winner, "runs": len(results) // 2,
                "seconds": round(time.time() - t_start), "device": args.device}
     if winner and winner != "base" and winner in states:
-        model = _model_with(torch, states[winner])
-        summary["state_files"] = save_state(model, args.out, "state")
+        summary["state_files"] = save_state(states[winner], args.out, "state")
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary), flush=True)
-
-
-def _model_with(torch, state: dict):
-    from saidwhat.rhetoric.train import _build_model
-    model = _build_model(torch)
-    model.load_state_dict(state)
-    return model
 
 
 if __name__ == "__main__":

@@ -158,6 +158,17 @@ def evaluate(articles, si_pred, tc_pred):
     }
 
 
+def split_articles(articles: list[Article], holdout: bool, limit: int | None = None):
+    """(training, validation) articles: the committed validation split held out with
+    ``holdout`` (else all for training); ``limit`` keeps a few of each (smoke tests)."""
+    val_ids = set(validation_ids()) if holdout else set()
+    train_arts = [a for a in articles if a.id not in val_ids]
+    val_arts = [a for a in articles if a.id in val_ids]
+    if limit:
+        train_arts, val_arts = train_arts[:limit], val_arts[:max(2, limit // 4)]
+    return train_arts, val_arts
+
+
 def train(data: str | Path, out: str | Path, holdout: bool = True,
           cfg: TrainConfig | None = None, limit: int | None = None) -> dict:
     cfg = cfg or TrainConfig()
@@ -165,9 +176,6 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
     torch.set_num_threads(cfg.threads)
-    random.seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.manual_seed(cfg.seed)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     fh = logging.FileHandler(out / "train.log")
@@ -175,12 +183,7 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
     log.addHandler(fh)
     log.setLevel(logging.INFO)
 
-    articles = load_corpus(data)
-    val_ids = set(validation_ids()) if holdout else set()
-    train_arts = [a for a in articles if a.id not in val_ids]
-    val_arts = [a for a in articles if a.id in val_ids]
-    if limit:
-        train_arts, val_arts = train_arts[:limit], val_arts[:max(2, limit // 4)]
+    train_arts, val_arts = split_articles(load_corpus(data), holdout, limit)
     tk = core.load_tokenizer(encoder_dir() / "tokenizer.json")
     examples = _examples(train_arts, tk, cfg.stride)
     log.info("train articles %d, windows %d, validation articles %d",
@@ -190,7 +193,7 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
 
     def on_epoch(epoch: int, model, average) -> None:
         if val_arts and (cfg.eval_each_epoch or epoch == cfg.epochs):
-            with averaged(torch, model, average):
+            with averaged(model, average):
                 res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model),
                                                   cfg.stride))
             res["epoch"] = epoch
@@ -237,7 +240,11 @@ def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
     """Fine-tune the encoder and both heads on ``examples`` (``_examples``); after each epoch
     ``on_epoch(epoch, model, average)`` sees the model's own weights and, with
     ``cfg.ema_decay``, their moving average (``averaged`` swaps it in). Returns the model as it
-    is exported (the average, if any), on the CPU."""
+    is exported (the average, if any), on the CPU. Seeds Python's, NumPy's and torch's
+    generators with ``cfg.seed`` first."""
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
     counts = np.bincount([s[3] for ex in examples for s in ex[2]], minlength=len(TECHNIQUES))
     weights = (counts.max() / np.maximum(counts, 1)) ** cfg.tc_weight_power
     weights = weights / weights.mean()
@@ -345,40 +352,41 @@ class WeightAverage:
     def __init__(self, torch, model, decay: float):
         self.torch, self.decay = torch, decay
         self.names = [k for k, v in model.state_dict().items() if v.is_floating_point()]
+        self.shadow = self.weights_of(model)
+
+    def weights_of(self, model) -> list:
+        """Copies of the model's weights that the average covers."""
         state = model.state_dict()
-        self.shadow = [state[k].detach().clone() for k in self.names]
+        return [state[k].detach().clone() for k in self.names]
 
     def update(self, model) -> None:
         state = model.state_dict()
         current = [state[k].detach() for k in self.names]
         self.torch._foreach_lerp_(self.shadow, current, 1.0 - self.decay)
 
-    def copy_to(self, model) -> None:
+    def copy_to(self, model, weights: list | None = None) -> None:
+        """Put the average (or ``weights``, from ``weights_of``) into the model."""
         state = model.state_dict()
         with self.torch.no_grad():
-            for k, v in zip(self.names, self.shadow):
+            for k, v in zip(self.names, self.shadow if weights is None else weights):
                 state[k].copy_(v)
 
 
 class averaged:
     """Within the block the model holds the averaged weights (if any); after it, its own."""
 
-    def __init__(self, torch, model, average: WeightAverage | None):
-        self.torch, self.model, self.average, self.saved = torch, model, average, None
+    def __init__(self, model, average: WeightAverage | None):
+        self.model, self.average, self.saved = model, average, None
 
     def __enter__(self):
         if self.average is not None:
-            state = self.model.state_dict()
-            self.saved = [state[k].detach().clone() for k in self.average.names]
+            self.saved = self.average.weights_of(self.model)
             self.average.copy_to(self.model)
         return self.model
 
     def __exit__(self, *exc):
         if self.saved is not None:
-            state = self.model.state_dict()
-            with self.torch.no_grad():
-                for k, v in zip(self.average.names, self.saved):
-                    state[k].copy_(v)
+            self.average.copy_to(self.model, self.saved)
         return False
 
 
@@ -399,8 +407,7 @@ def _refit(data: str | Path, model_dir: str | Path, holdout: bool, fit) -> dict:
     split with ``holdout`` (else on all): ``fit(articles, model_dir, meta)`` writes its files
     and returns the tagger.json entries that name them."""
     model_dir = Path(model_dir)
-    val_ids = set(validation_ids()) if holdout else set()
-    articles = [a for a in load_corpus(data) if a.id not in val_ids]
+    articles, _ = split_articles(load_corpus(data), holdout)
     meta_path = model_dir / "tagger.json"
     meta = json.loads(meta_path.read_text())
     meta.update(fit(articles, model_dir, meta))
