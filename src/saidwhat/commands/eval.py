@@ -22,6 +22,7 @@ def register(subparsers) -> None:
     corpora = parser.add_subparsers(dest="corpus", metavar="CORPUS")
     parser.set_defaults(func=lambda args: _no_corpus(parser))
     _register_polnear(corpora)
+    _register_speakers(corpora)
     from saidwhat.rhetoric.evalptc import add_ptc_parser  # PTC, SemEval-2020 Task 11
     add_ptc_parser(corpora)
 
@@ -45,6 +46,48 @@ def _register_polnear(corpora) -> None:
                         help="score only the first N texts (in name order)")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.set_defaults(func=_run_polnear)
+
+
+def _register_speakers(corpora) -> None:
+    from saidwhat.eval.speakers import DEFAULT_DATA, DEFAULT_TOOL, HALVES
+
+    parser = corpora.add_parser(
+        "speakers", help="statements with resolved speakers (speakers-dev)",
+        description="Run the pipeline on speakers-dev and score statements, speaker names "
+                    "and channels with the shared statementcheck tool's matching.")
+    parser.add_argument("--half", choices=HALVES, default="all",
+                        help="a: even positions in doc_id order (decide), b: odd (confirm)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--tool", type=Path, default=DEFAULT_TOOL,
+                        help="the shared statementcheck.py whose matching is used")
+    parser.add_argument("--errors", default="",
+                        help="comma-separated error kinds to list: speaker,channel,missed,spurious")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.set_defaults(func=_run_speakers)
+
+
+def _run_speakers(args: argparse.Namespace) -> int:
+    from saidwhat.eval.speakers import (evaluate_speakers, format_errors, format_report,
+                                        load_gold, load_tool)
+    from saidwhat.model import Document
+    from saidwhat.pipeline import Options, analyze_many
+
+    if not (args.data / "gold.jsonl").is_file() or not args.tool.is_file():
+        print(f"saidwhat eval speakers: need {args.data / 'gold.jsonl'} and {args.tool}",
+              file=sys.stderr)
+        return 2
+    gold = load_gold(args.data, args.half)
+
+    def analyze_texts(pairs):
+        docs = [Document(id=doc_id, text=text, source=f"{doc_id}.txt") for doc_id, text in pairs]
+        return list(analyze_many(docs, workers=args.workers, options=Options(techniques=False)))
+
+    result = evaluate_speakers(gold, analyze_texts, load_tool(args.tool))
+    print(f"speakers-dev half {args.half}: {len(gold)} articles")
+    print(format_report(result))
+    if args.errors:
+        print(format_errors(result, args.errors.split(",")))
+    return 0
 
 
 def _pipeline(text_dir: Path):
