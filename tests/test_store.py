@@ -68,7 +68,7 @@ def store(db_url):
 # -- synthetic analyses (no pipeline: fast) --------------------------------------------------
 
 def statement(text, sentence, speaker, *, act="assertion", stance="neutral", kind="indirect",
-              techniques=(), stype="PERSON", title=None, org=None):
+              techniques=(), stype="PERSON", title=None, org=None, channel="speech"):
     start = text.index(sentence)
     content_start = start + len(speaker) + len(" said that ")
     content_end = start + len(sentence) - 1
@@ -78,7 +78,8 @@ def statement(text, sentence, speaker, *, act="assertion", stance="neutral", kin
                         mention=Span(speaker, start, start + len(speaker))),
         cue=Span("said", start + len(speaker) + 1, start + len(speaker) + 5),
         content=Span(text[content_start:content_end], content_start, content_end),
-        kind=kind, act=act, stance=stance, confidence=0.8, techniques=list(techniques))
+        kind=kind, act=act, stance=stance, channel=channel, confidence=0.8,
+        techniques=list(techniques))
 
 
 def article(n, rows, *, outlet="example", published="2016-09-12", url=None):
@@ -117,7 +118,8 @@ def corpus():
     return [
         article(1, [("Igor Konashenkov", "the convoy was never attacked",
                      dict(act="denial", title="Major General", org="Russian Defense Ministry")),
-                    ("Officials", "the talks would resume on Friday", dict(stype="GROUP")),
+                    ("Officials", "the talks would resume on Friday",
+                     dict(stype="GROUP", channel="thought")),
                     ("The Kremlin", "the report was a provocation",
                      dict(act="dismissal", stype="ORG", techniques=["loaded_language"]))],
                 outlet="RT", published="2016-09-12"),
@@ -201,6 +203,8 @@ def test_every_statement_filter(store):
     assert len(q(act=["denial", "accusation"])) == 3
     assert len(q(stance="distancing")) == 1
     assert len(q(kind="mixed")) == 1
+    assert list(q(channel="thought")["speaker"]) == ["Officials"]
+    assert len(q(channel=["speech", "perception"])) == 8
     assert len(q(technique="loaded_language")) == 2
     assert len(q(technique=["name_calling"])) == 1
     assert len(q(outlet="rt")) == 6 and len(q(outlet=["RT", "TASS"])) == 8
@@ -220,6 +224,32 @@ def test_every_statement_filter(store):
     assert len(q(limit=2)) == 2
     assert list(q().columns)[:4] == ["statement_id", "published", "outlet", "speaker"]
     assert q()["published"].iloc[0] == dt.date(2016, 10, 3)  # newest first
+
+
+def test_a_version_1_store_gains_the_channel_column(tmp_path):
+    """A store made before statements had a channel is brought up to date when opened: its
+    rows read as speech, new rows keep their channel, the quotes view shows it."""
+    import sqlite3
+
+    from saidwhat.store import open_store
+
+    path = tmp_path / "old.db"
+    with open_store(str(path)) as s:
+        s.add(corpus()[0])
+    con = sqlite3.connect(path)  # make it what version 1 wrote
+    con.executescript("DROP VIEW quotes; ALTER TABLE statements DROP COLUMN channel;"
+                      "UPDATE saidwhat_meta SET value = '1' WHERE key = 'schema_version';")
+    con.commit()
+    con.close()
+    with open_store(str(path), create=False) as s:
+        assert set(s.statements()["channel"]) == {"speech"}
+        s.add(corpus()[1])
+        assert len(s.statements()) == 5
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT value FROM saidwhat_meta WHERE key = 'schema_version'"
+                       ).fetchone() == ("2",)
+    assert con.execute("SELECT count(*) FROM quotes WHERE channel = 'speech'").fetchone() == (5,)
+    con.close()
 
 
 def test_bad_filters_are_clear_errors(store):

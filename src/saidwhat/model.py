@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 BLOCK_KINDS = ("report", "boilerplate")
 STATEMENT_KINDS = ("direct", "indirect", "mixed", "summary")
 ACTS = ("assertion", "denial", "dismissal", "accusation", "attack", "promise", "question",
         "warning", "demand", "admission", "prediction", "praise", "report")
 STANCES = ("neutral", "distancing", "endorsing")
+CHANNELS = ("speech", "thought", "perception")
 
 
 @dataclass
@@ -105,6 +106,7 @@ class Statement:
     content: Optional[Span]
     kind: str  # direct | indirect | mixed | summary
     act: str = "assertion"
+    channel: str = "speech"  # speech | thought | perception
     stance: str = "neutral"
     confidence: float = 0.5
     techniques: list[str] = field(default_factory=list)

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Optional
 
 from saidwhat import clean
 from saidwhat.attribute.acts import speech_act
+from saidwhat.attribute.channels import channel_of
 from saidwhat.attribute.contents import load_tagger, refine
 from saidwhat.attribute.extract import PieceReader, RawStatement
 from saidwhat.attribute.quotes import find_quotes
@@ -125,7 +126,10 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
             act = act if act != "assertion" else "attack"
         analysis.statements.append(Statement(
             speaker=speaker, cue=Span(text[st.cue[0]:st.cue[1]], *st.cue), content=content,
-            kind=st.kind, act=act, stance=stance, confidence=round(st.confidence, 2)))
+            kind=st.kind, act=act, stance=stance,
+            channel=channel_of(st.cue_lemma, st.speaker_token.lemma_.lower()
+                               if st.speaker_token is not None else None),
+            confidence=round(st.confidence, 2)))
         previous_end = (st.content or st.cue)[1]
         if content is not None:
             analysis.figures.extend(figures_in(reader.doc, reader.offset, content.start,

@@ -13,7 +13,7 @@ def print_table(analysis: Analysis, console: Console | None = None) -> None:
                   show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("speaker", ratio=2, min_width=14)
-    table.add_column("cue · kind · act · stance", ratio=2, min_width=14)
+    table.add_column("cue · kind · channel · act · stance", ratio=2, min_width=14)
     table.add_column("content", ratio=5)
     for i, st in enumerate(analysis.statements, 1):
         sp = st.speaker
@@ -26,7 +26,8 @@ def print_table(analysis: Analysis, console: Console | None = None) -> None:
         content = st.content.text if st.content else "—"
         if st.techniques:
             content += f"\n[magenta]{', '.join(st.techniques)}[/magenta]"
-        table.add_row(str(i), who, f"{cue}\n[dim]{st.kind} · {st.act} · {st.stance}[/dim]",
+        table.add_row(str(i), who,
+                      f"{cue}\n[dim]{st.kind} · {st.channel} · {st.act} · {st.stance}[/dim]",
                       content)
     console.print(table)
     people = {s.speaker.id: s.speaker for s in analysis.statements if s.speaker.id}

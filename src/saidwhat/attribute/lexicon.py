@@ -67,6 +67,25 @@ SPEECH_VERBS: dict[str, tuple[str, str]] = {
 BELIEF_VERBS = {"think", "believe", "feel", "hope", "fear", "worry", "expect", "know",
                 "doubt", "suspect", "guess", "reckon", "understand", "bet", "want", "wish"}
 
+# The channel of a statement (channels.py): verbs of thought (belief, expectation, intention)
+# and of perception. "find", "show", "indicate" and "spot" report what was perceived or
+# established; "reveal", "confirm", "suggest" do so when a document is their subject ("the
+# study revealed") and are speech when a person is.
+THOUGHT_VERBS = BELIEF_VERBS | {"assume", "suspect", "view", "regard", "consider", "intend",
+                                "plan", "imagine", "presume", "trust", "estimate", "anticipate",
+                                "dream", "desire", "prefer"}
+PERCEPTION_VERBS = {"see", "hear", "find", "show", "indicate", "spot", "notice", "observe",
+                    "detect", "discover", "witness", "watch", "record", "document"}
+PERCEPTION_VERBS_OF_DOCUMENTS = {"reveal", "confirm", "suggest", "demonstrate", "establish",
+                                 "highlight", "point", "identify", "measure"}
+DOCUMENT_WORDS = {"report", "study", "survey", "poll", "data", "analysis", "research", "paper",
+                  "review", "audit", "investigation", "inquiry", "probe", "test", "trial",
+                  "experiment", "finding", "findings", "figure", "figures", "statistics",
+                  "image", "images", "footage", "video", "record", "records", "document",
+                  "documents", "filing", "letter", "memo", "evidence", "result", "results",
+                  "assessment", "estimate", "model", "observation", "observations", "scan",
+                  "census", "index"}
+
 # Verbs whose content is a to-infinitive ("vowed to rebuild", "urged voters to stay home").
 INFINITIVE_CONTENT_VERBS = {"promise", "vow", "pledge", "threaten", "urge", "ask", "call",
                             "demand", "hope", "want", "plan", "refuse", "decline", "seek",

@@ -25,6 +25,8 @@ def register(subparsers) -> None:
     add_filters(p)
     p.add_argument("--act", action="append", metavar="ACT",
                    help="speech act: assertion, denial, accusation, … (repeatable)")
+    p.add_argument("--channel", action="append", metavar="CHANNEL",
+                   help="speech, thought or perception (repeatable)")
     p.add_argument("--stance", action="append", metavar="STANCE",
                    help="neutral, distancing or endorsing (repeatable)")
     p.add_argument("--kind", action="append", metavar="KIND",
@@ -66,6 +68,7 @@ def run(args) -> int:
         with open_store(args.db, create=False) as store:
             df = store.statements(speaker=args.speaker, speaker_id=args.speaker_id,
                                   act=args.act, stance=args.stance, kind=args.kind,
+                                  channel=args.channel,
                                   technique=args.technique, outlet=args.outlet,
                                   since=args.since, until=args.until, text=args.text,
                                   limit=limit or None)

@@ -302,7 +302,8 @@ class Store:
                 content_text=content.text if content else None,
                 content_start=content.start if content else None,
                 content_end=content.end if content else None,
-                kind=st.kind, act=st.act, stance=st.stance, confidence=float(st.confidence),
+                kind=st.kind, act=st.act, channel=st.channel, stance=st.stance,
+                confidence=float(st.confidence),
                 techniques=", ".join(st.techniques) if st.techniques else None))
         ids: dict[int, int] = {}
         if rows:
@@ -577,6 +578,15 @@ def _prepare(store: Store, *, create: bool) -> None:
         if exists:
             version = conn.execute(select(S.store_meta.c.value).where(
                 S.store_meta.c.key == "schema_version")).scalar()
+            if version in S.MIGRATIONS:  # an older store: bring it up to date in place
+                while version in S.MIGRATIONS:
+                    for ddl in S.MIGRATIONS[version]:
+                        conn.exec_driver_sql(ddl)
+                    version = str(int(version) + 1)
+                conn.exec_driver_sql("DROP VIEW IF EXISTS quotes")  # it lists the columns
+                conn.exec_driver_sql(S.QUOTES_VIEW)
+                conn.execute(update(S.store_meta).where(S.store_meta.c.key == "schema_version")
+                             .values(value=version))
             if version != S.SCHEMA_VERSION:
                 raise SaidwhatError("store_schema", url=display_url(store.url), found=version,
                                     expected=S.SCHEMA_VERSION)

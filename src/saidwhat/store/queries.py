@@ -19,13 +19,13 @@ import pandas as pd
 from sqlalchemy import and_, column, exists, func, or_, select, table, text
 
 from saidwhat.errors import SaidwhatError
-from saidwhat.model import ACTS, STANCES, STATEMENT_KINDS
+from saidwhat.model import ACTS, CHANNELS, STANCES, STATEMENT_KINDS
 from saidwhat.store import schema as S
 
 Many = Union[None, str, int, Sequence[Any]]
 
 STATEMENT_COLUMNS = ["statement_id", "published", "outlet", "speaker", "speaker_id",
-                     "speaker_type", "kind", "act", "stance", "content", "cue", "techniques",
+                     "speaker_type", "kind", "act", "channel", "stance", "content", "cue", "techniques",
                      "confidence", "title", "url", "source", "document_id"]
 
 
@@ -117,7 +117,8 @@ def _speaker_match(store, names: list[str]):
 def _filters(store, *, speaker: Many = None, speaker_id: Many = None, act: Many = None,
              stance: Many = None, kind: Many = None, technique: Many = None,
              outlet: Many = None, since=None, until=None, text_query: Optional[str] = None,
-             document_id: Many = None, speaker_type: Many = None) -> list:
+             document_id: Many = None, speaker_type: Many = None,
+             channel: Many = None) -> list:
     st, doc = S.statements, S.documents
     where = []
     if _many(speaker):
@@ -128,6 +129,8 @@ def _filters(store, *, speaker: Many = None, speaker_id: Many = None, act: Many 
         where.append(st.c.speaker_type.in_([str(t).upper() for t in _many(speaker_type)]))
     if _many(act):
         where.append(st.c.act.in_(_check(_many(act), ACTS, "--act")))
+    if _many(channel):
+        where.append(st.c.channel.in_(_check(_many(channel), CHANNELS, "--channel")))
     if _many(stance):
         where.append(st.c.stance.in_(_check(_many(stance), STANCES, "--stance")))
     if _many(kind):
@@ -165,17 +168,19 @@ def statements(store, *, speaker: Many = None, speaker_id: Many = None, act: Man
                stance: Many = None, kind: Many = None, technique: Many = None,
                outlet: Many = None, since=None, until=None, text: Optional[str] = None,
                document_id: Many = None, speaker_type: Many = None,
+               channel: Many = None,
                limit: Optional[int] = None, offset: int = 0) -> pd.DataFrame:
     """Statements matching every given filter, newest article first, then in text order.
 
     Columns: statement_id, published (date), outlet, speaker (the corpus identity's name, or
-    the article's wording for unnamed speakers), speaker_id, speaker_type, kind, act, stance,
-    content, cue, techniques (comma-separated), confidence, title, url, source, document_id.
+    the article's wording for unnamed speakers), speaker_id, speaker_type, kind, act, channel,
+    stance, content, cue, techniques (comma-separated), confidence, title, url, source, document_id.
     """
     st, doc, sp = S.statements, S.documents, S.speakers
     query = (select(st.c.id.label("statement_id"), doc.c.published_day.label("published"),
                     doc.c.outlet, func.coalesce(sp.c.name, st.c.speaker_name).label("speaker"),
-                    st.c.speaker_id, st.c.speaker_type, st.c.kind, st.c.act, st.c.stance,
+                    st.c.speaker_id, st.c.speaker_type, st.c.kind, st.c.act, st.c.channel,
+                    st.c.stance,
                     st.c.content_text.label("content"), st.c.cue_text.label("cue"),
                     st.c.techniques, st.c.confidence, doc.c.title, doc.c.url, doc.c.source,
                     st.c.document_id)
@@ -184,7 +189,8 @@ def statements(store, *, speaker: Many = None, speaker_id: Many = None, act: Man
              .where(*_filters(store, speaker=speaker, speaker_id=speaker_id, act=act,
                               stance=stance, kind=kind, technique=technique, outlet=outlet,
                               since=since, until=until, text_query=text,
-                              document_id=document_id, speaker_type=speaker_type))
+                              document_id=document_id, speaker_type=speaker_type,
+                              channel=channel))
              .order_by(doc.c.published_day.desc().nulls_last(), st.c.document_id,
                        st.c.position))
     if limit:

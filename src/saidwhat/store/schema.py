@@ -17,7 +17,11 @@ from __future__ import annotations
 from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
                         String, Table, Text, UniqueConstraint)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# What each older version lacks, as statements run in order to bring it up to date.
+MIGRATIONS = {
+    "1": ["ALTER TABLE statements ADD COLUMN channel VARCHAR(12) NOT NULL DEFAULT 'speech'"],
+}
 
 metadata = MetaData()
 
@@ -111,6 +115,7 @@ statements = Table(
     Column("content_end", Integer),
     Column("kind", String(10), nullable=False),  # direct | indirect | mixed | summary
     Column("act", String(20), nullable=False),
+    Column("channel", String(12), nullable=False, server_default="speech"),  # speech | thought | perception
     Column("stance", String(12), nullable=False),
     Column("confidence", Float, nullable=False),
     Column("techniques", Text),  # comma-separated copy of statement_techniques, for browsing
@@ -181,7 +186,7 @@ QUOTES_VIEW = """
 CREATE VIEW quotes AS
 SELECT s.id AS statement_id, d.published_day AS published, d.outlet AS outlet,
        COALESCE(sp.name, s.speaker_name) AS speaker, s.speaker_id AS speaker_id,
-       s.kind AS kind, s.act AS act, s.stance AS stance, s.content_text AS content,
+       s.kind AS kind, s.act AS act, s.channel AS channel, s.stance AS stance, s.content_text AS content,
        s.cue_text AS cue, s.techniques AS techniques, d.title AS title, d.url AS url,
        d.source AS source, s.document_id AS document_id
 FROM statements s

@@ -107,7 +107,7 @@ def load_analysis(store, document_id: int) -> tuple[Analysis, list[Optional[int]
                    if r["content_text"] is not None else None)
         analysis.statements.append(Statement(
             speaker=speaker, cue=Span(r["cue_text"], r["cue_start"], r["cue_end"]),
-            content=content, kind=r["kind"], act=r["act"], stance=r["stance"],
+            content=content, kind=r["kind"], act=r["act"], channel=r["channel"], stance=r["stance"],
             confidence=r["confidence"],
             techniques=sorted(statement_techniques.get(r["id"], []))))
         speaker_ids.append(r["speaker_id"])

@@ -7,11 +7,12 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from saidwhat.model import ACTS, BLOCK_KINDS, SCHEMA_VERSION, STANCES, STATEMENT_KINDS
+from saidwhat.model import ACTS, BLOCK_KINDS, CHANNELS, SCHEMA_VERSION, STANCES, STATEMENT_KINDS
 
 Kind = Literal[STATEMENT_KINDS]  # type: ignore[valid-type]
 Act = Literal[ACTS]  # type: ignore[valid-type]
 Stance = Literal[STANCES]  # type: ignore[valid-type]
+Channel = Literal[CHANNELS]  # type: ignore[valid-type]
 BlockKind = Literal[BLOCK_KINDS]  # type: ignore[valid-type]
 
 
@@ -42,6 +43,7 @@ class StatementModel(_Strict):
     content: Optional[SpanModel]
     kind: Kind
     act: Act
+    channel: Channel
     stance: Stance
     confidence: float = Field(ge=0, le=1)
     techniques: list[str]
