@@ -169,7 +169,8 @@ def test_relative_pronoun_and_unnamed_speakers_are_named_by_their_noun_phrase(an
     names = {s.content.text: s.speaker for s in a.statements}
     assert names["the fire was under control"].name == "Local officials"
     assert names["the fire was under control"].mention.text == "who"
-    assert names["the plan was reckless"].name == "A source"
+    # a description keeps the modifiers that say who it is (not its relative clauses)
+    assert names["the plan was reckless"].name == "A source close to the campaign"
     assert names["the plan was reckless"].mention.text == "A source close to the campaign"
 
 

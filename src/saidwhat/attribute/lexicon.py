@@ -131,9 +131,13 @@ ROLES = [
     "organizer", "professor", "scientist", "doctor", "author", "columnist", "host",
     "commander", "officer", "representative", "delegate", "speaker", "senator", "governor",
     "president", "mayor", "lawmaker", "legislator", "councilman", "councilwoman", "member",
+    "coach", "manager", "captain", "physician", "surgeon", "nurse", "judge", "sheriff",
 ]
 # Head nouns of descriptions that can refer back to a person or an organisation.
 ORG_WORDS = {"ministry", "department", "agency", "government", "administration", "campaign",
+             "automaker", "carmaker", "maker", "manufacturer", "retailer", "brokerage", "lender",
+             "insurer", "airline", "utility", "startup", "conglomerate", "giant", "regulator",
+             "university", "hospital", "school", "charity", "club", "league", "website",
              "committee", "party", "office", "company", "firm", "group", "organization",
              "organisation", "council", "commission", "army", "military", "police", "court",
              "embassy", "kremlin", "white house", "union", "bank", "foundation", "institute",
@@ -142,6 +146,24 @@ PERSON_DESCRIPTION_WORDS = set(ROLES) | {t.rstrip(".") for t in TITLES} | {
     "man", "woman", "politician", "candidate", "billionaire", "businessman", "businesswoman",
     "mogul", "lawmaker", "congressman", "congresswoman", "veteran", "former", "incumbent",
     "challenger", "rival", "frontrunner", "front-runner", "democrat", "republican"}
+
+# Honorifics before a name, with the gender they give (None: either).
+HONORIFICS = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female", "mx": None,
+              "dr": None, "prof": None, "sir": "male", "dame": "female", "lord": "male",
+              "lady": "female", "rev": None, "fr": "male", "sr": None}
+# Nouns that say a person's gender ("spokeswoman Jane Doe", "the actress"), as evidence for
+# the pronouns that refer to them.
+MALE_WORDS = {w: "male" for w in (
+    "spokesman", "chairman", "congressman", "businessman", "councilman", "alderman", "king",
+    "prince", "duke", "emperor", "father", "husband", "son", "brother", "uncle", "nephew",
+    "grandfather", "boyfriend", "man", "boy", "actor", "waiter", "policeman", "fireman",
+    "sportsman", "statesman", "monk", "priest", "widower", "mr", "sir", "lord", "gentleman")}
+FEMALE_WORDS = {w: "female" for w in (
+    "spokeswoman", "chairwoman", "congresswoman", "businesswoman", "councilwoman", "queen",
+    "princess", "duchess", "empress", "mother", "wife", "daughter", "sister", "aunt", "niece",
+    "grandmother", "girlfriend", "woman", "girl", "actress", "waitress", "policewoman",
+    "sportswoman", "stateswoman", "nun", "widow", "mrs", "ms", "miss", "lady", "dame",
+    "first lady")}
 
 # Content words that turn a plain assertion about a third party into an accusation: acts of
 # violence, deceit or abuse, and the pejorative names of those who commit them.

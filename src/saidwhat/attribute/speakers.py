@@ -1,16 +1,31 @@
 """Speaker resolution: from the token that names a speaker to the person or organisation.
 
 No pretrained coreference model can be loaded here, so this is a resolver over the parse and
-the named entities, written for attribution: it only has to resolve statement subjects.
+the named entities of the whole article, written for attribution: it only has to resolve
+statement subjects. Every parsed piece is registered first (``register``), so that a name or
+an acronym is resolved with what the whole article says; statements then take their speakers
+in text order (``resolve``), which is what recency and salience need.
 
-1. People are clusters of PERSON mentions sharing a surname; the cluster's name is its fullest
-   mention; title, role and organisation come from the words around the first full mention
-   ("Russian Defense Ministry Spokesman Major General Igor Konashenkov") or its apposition
-   ("Igor Konashenkov, a spokesman for the ministry").
-2. Names resolve to their cluster; pronouns (he, she, they, who) to the most salient compatible
-   speaker before them; definite descriptions ("the general", "the spokesman", "the ministry")
-   to the most recent person whose title or role holds that word, or organisation whose name does.
-3. Anything else ("a source", "officials") is its own speaker, named by its words.
+1. People are clusters of person names sharing a surname (honorifics dropped: "Ms Persson" is
+   Persson). The names come from the model's PERSON entities and from runs of proper nouns
+   the model left untagged ("Eva-Marie Persson", "Coach (Frank) Vogel"); a cluster is named by
+   its fullest name. A bare given-name-first form ("Li" after "Li Jifeng") joins the one
+   cluster it begins. Title, role and organisation come from the person's own premodifiers
+   ("Russian Defense Ministry Spokesman Major General Igor Konashenkov") or apposition
+   ("Igor Konashenkov, a spokesman for the ministry"); gender from the article's evidence
+   (Mr./Ms., gendered role nouns, pronouns already resolved to the person).
+2. Organisations keep their full form ("the U.S. Attorney's Office for the Western District of
+   New York"); an acronym joins the organisation whose initials it is ("CBP" -> "Customs and
+   Border Protection", "VW" -> "Volkswagen").
+3. Pronouns: "he"/"she" to the nearest compatible person mentioned before them in the same
+   sentence, else the last speaker, else the most recent person; "they" to the last speaker
+   when it is a group or an organisation, else the most recent group or organisation; "it" to
+   an organisation.
+4. Definite descriptions ("the general", "the mayor", "the company", "the report") to the
+   person whose title, role or description holds the head noun, the organisation the noun
+   fits, or the earlier description with the same head ("a recent report by …" … "the
+   report"); unresolved ones are kept as the description, named by their noun phrase with
+   its modifiers (not its relative clauses, appositions or dates), and can be referred back to.
 """
 from __future__ import annotations
 
@@ -20,14 +35,27 @@ from typing import Optional
 
 from spacy.tokens import Token
 
-from saidwhat.attribute.lexicon import (ORG_WORDS, PERSON_DESCRIPTION_WORDS,
+from saidwhat.attribute.lexicon import (DOCUMENT_WORDS, FEMALE_WORDS, HONORIFICS, MALE_WORDS,
+                                        ORG_WORDS, PERSON_DESCRIPTION_WORDS,
                                         PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, ROLES, TITLE_WORDS,
                                         TITLES)
 from saidwhat.model import Span, Speaker
+from saidwhat.names import fold, given_match, parse_name
 
 _TITLE_WORDS = sorted(TITLES, key=lambda t: -len(t.split()))
 _ROLE_WORDS = sorted(ROLES, key=lambda t: -len(t.split()))
 _NAME_ENTS = ("PERSON",)
+_OTHER_ENTS = ("ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
+               "DATE", "TIME")
+_DEFINITE = {"the", "this", "that", "these", "those"}
+# Modifiers of a description that say when or where something happened, not what it is.
+_CIRCUMSTANCE_ENTS = {"DATE", "TIME"}
+_GIVEN_NAME_RUN = 2  # at most this many untagged capitalised words before a surname are names
+_NOT_NAME_POS = ("VERB", "AUX", "ADP", "DET", "PRON", "ADV", "SCONJ", "CCONJ", "PART")
+_PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "himself": "male",
+                   "she": "female", "her": "female", "hers": "female", "herself": "female"}
+_LEFT_SKIPPED = ("advmod", "cc", "preconj", "punct")
+_RIGHT_KEPT = ("pobj", "agent", "amod", "compound", "nummod", "poss", "case", "pcomp", "quantmod")
 
 
 def slug(name: str) -> str:
@@ -36,84 +64,290 @@ def slug(name: str) -> str:
 
 @dataclass
 class Entity:
-    """A person or organisation of one article, with what the text says about it."""
+    """A person, organisation or described group of one article, with what the text says."""
     kind: str  # PERSON | ORG | GROUP
     names: list[str] = field(default_factory=list)
     title: Optional[str] = None
     role: Optional[str] = None
     organization: Optional[str] = None
-    last_seen: int = -1
+    gender: Optional[str] = None  # male | female, from the article's own evidence
+    descriptors: set[str] = field(default_factory=set)  # lower-cased words that describe it
+    head: Optional[tuple[str, bool]] = None  # a description's head noun: (lemma, plural)
+    votes: dict[str, int] = field(default_factory=dict)  # gendered pronouns after its mentions
+
+    def settle_gender(self) -> None:
+        """Gender from the pronouns that follow the person's mentions, when they agree at
+        least two to one (an honorific or a gendered noun has already decided otherwise)."""
+        if self.gender is None and self.votes:
+            male, female = self.votes.get("male", 0), self.votes.get("female", 0)
+            if male >= 2 * female and male:
+                self.gender = "male"
+            elif female >= 2 * male and female:
+                self.gender = "female"
 
     @property
     def name(self) -> str:
+        if self.kind == "GROUP":
+            return self.names[0]
         return max(self.names, key=lambda n: (len(n.split()), len(n)))
 
     def speaker(self, mention: Optional[Span], mention_kind: str) -> Speaker:
-        prefix = "person" if self.kind == "PERSON" else self.kind.lower()
+        prefix = {"PERSON": "person", "ORG": "org"}.get(self.kind, "description")
         return Speaker(name=self.name, id=f"{prefix}:{slug(self.name)}", title=self.title,
                        role=self.role, organization=self.organization, type=self.kind,
                        mention=mention, mention_kind=mention_kind)
 
 
 def _clean_name(text: str) -> str:
-    text = re.sub(r"[’']s$", "", text.strip())
-    return re.sub(r"\s+", " ", text).strip(" ,.")
+    text = re.sub(r"\s*[’']s$", "", text.strip())
+    text = re.sub(r"\s+", " ", text).strip(" ,.:;")
+    return text
+
+
+def person_name(ent) -> str:
+    """A PERSON entity's name, without the words the small model lets into its start
+    ("Hosting Cook at …", "… rang Taylor")."""
+    tokens = list(ent)
+    while len(tokens) > 1 and (tokens[0].is_lower or tokens[0].pos_ in _NOT_NAME_POS):
+        tokens = tokens[1:]
+    return _clean_name(_span_text(tokens))
+
+
+def _strip_honorifics(name: str) -> tuple[str, Optional[str]]:
+    """The name without leading honorifics, and the gender they give."""
+    words = name.split()
+    gender = None
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        gender = gender or HONORIFICS[words[0].lower().rstrip(".")]
+        words = words[1:]
+    return " ".join(words), gender
+
+
+def _span_text(tokens) -> str:
+    """Tokens as the text writes them (their own spacing), not joined by spaces."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    out = ""
+    for a, b in zip(tokens, tokens[1:] + [None]):
+        out += a.text + (a.whitespace_ if b is not None and b.i == a.i + 1 else
+                         (" " if b is not None else ""))
+    return _clean_name(out)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w’'-]*", name) if w[0].isupper())
+
+
+def acronym_of(acronym: str, name: str) -> bool:
+    """Whether ``acronym`` ("CBP", "WHO", "VW") abbreviates the organisation ``name``: the
+    initials of a run of its capitalised words, or, for a one-word name, letters of it in
+    order starting with its first."""
+    if not (2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha()):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", name)]
+    if len(words) == 1:
+        word = words[0].upper()
+        if word == acronym or word[0] != acronym[0]:
+            return False
+        rest = iter(word[1:])
+        return all(ch in rest for ch in acronym[1:])
+    return acronym in _initials(name) and len(_initials(name)) > 1
 
 
 class SpeakerResolver:
     """Walks an article in order; ``register`` every parsed piece first, then ``resolve``."""
 
     def __init__(self) -> None:
-        self.people: dict[str, Entity] = {}  # surname -> person
+        self.people: dict[str, list[Entity]] = {}  # surname -> people with that surname
         self.orgs: dict[str, Entity] = {}  # lower-cased name -> organisation
-        self.mentions: list[tuple[int, Entity]] = []  # (offset, entity) of PERSON/ORG mentions
+        self.groups: list[tuple[int, Entity]] = []  # described sources, by position
+        self.mentions: list[tuple[int, Entity]] = []  # (offset, entity) of every mention
         self.last_speaker: Optional[Entity] = None
+        self.name_forms: dict[str, set[str]] = {}  # surname -> untagged "Given Surname" forms
+        self.roles: dict[int, str] = {}  # dependency of each person mention, by offset
+        self._settled = False  # acronyms joined, genders decided: once, at the first resolve
 
     # -- registration of named entities -------------------------------------------------------
     def register(self, doc, offset: int) -> None:
         ents = doc.ents  # walks the whole doc on every access: read it once
+        people = [ent for ent in ents if ent.label_ in _NAME_ENTS]
         for ent in ents:
-            name = _clean_name(ent.text)
-            if not name:
-                continue
             if ent.label_ in _NAME_ENTS:
+                name = person_name(ent)
+                if not name or (len(name) == 1 and name.isupper()):
+                    continue
                 person = self.person_for(name)
-                if person.title is None and person.role is None:
-                    self.describe(person, ent, ents)
+                self.describe(person, ent, ents)
                 self.mentions.append((offset + ent.start_char, person))
+                self.roles[offset + ent.start_char] = ent.root.dep_
+                self.count_pronouns(person, ent, people)
             elif ent.label_ == "ORG":
-                org = self.org_for(name)
-                self.mentions.append((offset + ent.start_char, org))
+                name = self.org_name(ent)
+                if name:
+                    self.mentions.append((offset + ent.start_char, self.org_for(name)))
+        for token in doc:
+            # a surname alone, or tagged on its own ("Coach (Frank) Vogel": two entities)
+            alone = not token.ent_type_ or (token.ent_type_ == "PERSON" and token.ent_iob_ == "B"
+                                            and (token.i + 1 == len(doc)
+                                                 or doc[token.i + 1].ent_iob_ != "I"))
+            if token.pos_ == "PROPN" and token.dep_ != "compound" and alone:
+                full = self.untagged_name(token)
+                if full:
+                    self.name_forms.setdefault(fold(token.text), set()).add(full)
 
-    def person_for(self, name: str) -> Entity:
-        words = name.split()
-        surname = words[-1].lower()
-        person = self.people.get(surname)
+    @staticmethod
+    def count_pronouns(person: Entity, ent, people) -> None:
+        """Evidence of a person's gender: the gendered pronouns that follow a mention of them,
+        up to the next person's mention or the end of the next sentence."""
+        doc = ent.doc
+        following = [e.start for e in people if e.start >= ent.end]
+        stop = min(following, default=len(doc))
+        sentence = ent.sent
+        if sentence.end < len(doc):
+            stop = min(stop, doc[sentence.end].sent.end)
+        if ent.root.dep_ not in ("nsubj", "nsubjpass"):
+            return  # a subject's pronouns are the ones that go on talking about it
+        for t in doc[ent.end:stop]:
+            gender = _PRONOUN_GENDER.get(t.lower_)
+            if gender and t.dep_ in ("nsubj", "nsubjpass", "poss"):
+                person.votes[gender] = person.votes.get(gender, 0) + 1
+
+    def untagged_name(self, token: Token) -> Optional[str]:
+        """A person's name the model did not tag: given names written before a surname that
+        is already a person's ("Eva-Marie Persson" after "Ms Persson" was tagged; "Coach
+        (Frank) Vogel"), at most two capitalised words after any title or role."""
+        words: list[str] = []
+        i = token.i - 1
+        doc = token.doc
+        while i >= 0:
+            t = doc[i]
+            if t.text in ("(", ")", "-", "‐"):
+                i -= 1
+                continue
+            if not (t.text[:1].isupper() and t.is_alpha and t.pos_ == "PROPN") \
+                    or t.ent_type_ in _OTHER_ENTS:
+                break
+            if "\n" in t.whitespace_:
+                break
+            hyphened = i + 1 < len(doc) and doc[i + 1].text in ("-", "‐") and not t.whitespace_
+            if hyphened and words:
+                words[0] = f"{t.text}-{words[0]}"
+            else:
+                words.insert(0, t.text)
+            i -= 1
+        while words and (words[0].lower() in PERSON_DESCRIPTION_WORDS
+                         or words[0].lower().rstrip(".") in HONORIFICS):
+            words = words[1:]
+        if not words:
+            return None
+        words = words[-1:] if len(words) > _GIVEN_NAME_RUN else words
+        if any(w.lower() in PERSON_DESCRIPTION_WORDS or w.lower() in ORG_WORDS for w in words):
+            return None
+        return " ".join(words + [token.text])
+
+    def person_for(self, name: str, create: bool = True) -> Optional[Entity]:
+        """The person of this article that ``name`` names: same surname (suffix apart) and a
+        first name that agrees (equal, a short form, an initial, or missing), the most
+        recently seen first; a new person otherwise (unless ``create`` is false)."""
+        name, gender = _strip_honorifics(name)
+        parts = parse_name(name)
+        if parts is None:
+            return None
+        surname, first = parts.surname, parts.first
+        same = self.people.get(surname, [])
+        if first is None and not same:
+            # "Li" after "Li Jifeng": a family name written first
+            starts = [p for ps in self.people.values() for p in ps
+                      if any((parse_name(n) or parts).first == surname for n in p.names)]
+            if len(starts) == 1:
+                same = starts
+        person = None
+        for candidate in reversed(same):
+            firsts = {q.first for q in map(parse_name, candidate.names) if q and q.first}
+            if first is None or not firsts or any(given_match(first, f) for f in firsts):
+                person = candidate
+                break
         if person is None:
+            if not create:
+                return None
             person = Entity("PERSON", [name])
-            self.people[surname] = person
-        else:
-            known_first = {n.split()[0].lower() for n in person.names if len(n.split()) > 1}
-            first = words[0].lower() if len(words) > 1 else None
-            if first and known_first and first not in known_first and not first.endswith("."):
-                # Another person with the same surname: keep them apart by full name.
-                key = name.lower()
-                person = self.people.setdefault(key, Entity("PERSON", [name]))
-            if name not in person.names:
-                person.names.append(name)
+            self.people.setdefault(surname, []).append(person)
+        elif name not in person.names:
+            person.names.append(name)
+        if gender and person.gender is None:
+            person.gender = gender
+        if self._settled:
+            self.complete(person)
         return person
 
+    def complete(self, person: Entity) -> None:
+        """Add the given names the model did not tag ("Eva-Marie" before a tagged "Ms
+        Persson"): the untagged forms whose first name agrees with the person's, or, for a
+        person known only by surname, the one such form there is."""
+        parts = [q for q in map(parse_name, person.names) if q]
+        if not parts:
+            return
+        firsts = {q.first for q in parts if q.first}
+        forms = sorted(self.name_forms.get(parts[0].surname, ()))
+        fitting = [f for f in forms if (q := parse_name(f)) and q.first and (
+            any(given_match(q.first, k) for k in firsts) if firsts else True)]
+        if not firsts and len({parse_name(f).first for f in fitting}) > 1:
+            return  # two given names for one bare surname: which one is unknown
+        for form in fitting:
+            if form not in person.names:
+                person.names.append(form)
+
+    def org_name(self, ent) -> str:
+        """An organisation's name in full: the entity with the capitalised words, possessives
+        and "of"/"for" phrases the model left outside it ("the California Governor's Office
+        of Emergency Services", "the U.S. Attorney's Office for the Western District of New
+        York")."""
+        doc = ent.doc
+        start, end = ent.start, ent.end
+        while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].tag_ == "POS") \
+                and "\n" not in doc[start - 1].whitespace_ and doc[start - 1].ent_type_ != "PERSON":
+            start -= 1
+        while start < end and doc[start].tag_ == "POS":
+            start += 1
+        while end + 1 < len(doc) and doc[end].lower_ in ("of", "for") and (
+                doc[end + 1].pos_ == "PROPN" or (doc[end + 1].lower_ == "the" and end + 2 < len(doc)
+                                                 and doc[end + 2].pos_ == "PROPN")):
+            j = end + 1 + (doc[end + 1].lower_ == "the")
+            while j < len(doc) and (doc[j].pos_ == "PROPN" or (
+                    doc[j].lower_ in ("of", "and") and j + 1 < len(doc)
+                    and doc[j + 1].pos_ == "PROPN")):
+                j += 1
+            end = j
+        name = _span_text(doc[start:end])
+        return re.sub(r"^[Tt]he\s+", "", name)
+
     def org_for(self, name: str) -> Entity:
-        key = re.sub(r"^the\s+", "", name.lower())
+        name = re.sub(r"^[Tt]he\s+", "", _clean_name(name))
+        key = name.lower()
         org = self.orgs.get(key)
         if org is None:
-            org = Entity("ORG", [re.sub(r"^[Tt]he\s+", "", name)])
+            org = Entity("ORG", [name])
             self.orgs[key] = org
         return org
 
+    def _expand_acronyms(self) -> None:
+        """Join each acronym to the organisation it abbreviates (the longest such name)."""
+        for key, org in list(self.orgs.items()):
+            short = org.names[0]
+            if not short.isupper() or len(org.names) > 1:
+                continue
+            fuller = [o for k, o in self.orgs.items() if o is not org and k != key
+                      and acronym_of(short.replace(".", ""), o.names[0])]
+            if fuller:
+                target = max(fuller, key=lambda o: len(o.names[0]))
+                for name in org.names:
+                    if name not in target.names:
+                        target.names.append(name)
+                self.orgs[key] = target
+                self.mentions = [(at, target if e is org else e) for at, e in self.mentions]
+
     def describe(self, person: Entity, ent, ents) -> None:
         """Title, role and organisation from the words before the name in its noun phrase,
-        or from an apposition after it."""
+        or from an apposition after it; every describing word is kept for descriptions."""
         head = ent.root
         before = [t for t in head.subtree if t.i < ent.start and (
             t.dep_ in ("compound", "amod", "nmod", "poss", "case") or t.ent_type_)]
@@ -126,6 +360,13 @@ class SpeakerResolver:
             words = " ".join(t.text for t in appos[0].subtree)
             orgs = [e for e in ent.doc.ents if e.label_ == "ORG"
                     and appos[0].left_edge.i <= e.start and e.end <= appos[0].right_edge.i + 1]
+        person.descriptors |= {w.lower() for w in re.findall(r"[\w-]+", words)}
+        for word in person.descriptors:
+            gender = MALE_WORDS.get(word) or FEMALE_WORDS.get(word)
+            if gender and person.gender is None:
+                person.gender = gender
+        if person.title is not None or person.role is not None:
+            return
         org_text = orgs[0].text if orgs else None
         rest = words
         if org_text:
@@ -146,91 +387,203 @@ class SpeakerResolver:
     # -- resolution -------------------------------------------------------------------------------
     def resolve(self, token: Optional[Token], mention: Optional[Span], offset: int,
                 carried: bool = False) -> Speaker:
+        if not self._settled:
+            self._expand_acronyms()
+            for people in self.people.values():
+                for person in people:
+                    person.settle_gender()
+                    self.complete(person)
+            self._settled = True
         if carried or token is None:
             if carried and self.last_speaker is not None:
                 return self.last_speaker.speaker(None, "none")
             return Speaker(name="", id="", type="UNKNOWN", mention=mention, mention_kind="none")
-        entity, kind = self.entity_for(token, offset)
-        if entity is not None and kind == "name":
-            self.mentions.append((offset + token.idx, entity))
+        entity, kind = self.entity_for(token, offset, mention)
         if entity is None:
-            head = token
-            if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
-                head = token.head.head  # "officials, who said …": the antecedent, not "who"
-            # The head noun and its modifiers, without relative clauses or appositions.
-            name = _clean_name(" ".join(t.text for t in head.subtree if t.i <= head.i)) \
-                or _clean_name(mention.text if mention else token.text)
-            return Speaker(name=name, id=f"description:{slug(name)}", type="GROUP",
-                           mention=mention, mention_kind=kind)
+            name = self.description_name(token, mention, offset)
+            entity = Entity("GROUP", [name], head=(token.lemma_.lower(),
+                                                    token.tag_ in ("NNS", "NNPS")))
+            self.groups.append((offset + token.idx, entity))
+        if kind == "pronoun" and entity.kind == "PERSON" and entity.gender is None:
+            entity.gender = {"male": "male", "female": "female"}.get(
+                PERSONAL_PRONOUNS.get(token.lower_))
+        self.mentions.append((offset + token.idx, entity))
         self.last_speaker = entity
         return entity.speaker(mention, kind)
 
-    def entity_for(self, token: Token, offset: int) -> tuple[Optional[Entity], str]:
+    def description_name(self, token: Token, mention: Optional[Span], offset: int) -> str:
+        """A described source's name: its noun phrase with the modifiers that say what it is
+        ("a paper published in the journal Nature Astronomy", "authorities in Beijing"),
+        without relative clauses, appositions, what follows a comma, or a date."""
+        head = token
+        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            head = token.head.head  # "officials, who said …": the antecedent, not "who"
+            mention = None
+        lo, hi = (mention.start, mention.end) if mention is not None else (None, None)
+        kept = {head.i}
+        doc = head.doc
+
+        def walk(node: Token, depth: int) -> None:
+            for child in node.children:
+                if child.i < node.i:
+                    if child.dep_ in _LEFT_SKIPPED and not (
+                            child.text in "-‐" and not child.whitespace_):  # "Even the …"
+                        continue
+                elif child.dep_ == "acl":
+                    if depth > 0 or child.tag_ != "VBN":  # "a paper published in …"
+                        continue
+                elif child.dep_ == "prep":
+                    if self._circumstance(child, depth):
+                        continue
+                elif child.dep_ == "appos":
+                    if doc[child.left_edge.i - 1].is_punct:  # "the journal Nature Astronomy"
+                        continue
+                elif child.dep_ not in _RIGHT_KEPT:
+                    continue  # relative clauses, appositions, coordination, punctuation
+                if lo is not None and not lo <= offset + child.idx < hi:
+                    continue
+                kept.add(child.i)
+                walk(child, depth + (child.i > node.i))
+
+        walk(head, 0)
+        first = last = head.i
+        while first - 1 in kept:
+            first -= 1
+        while last + 1 in kept and doc[last + 1].text != ",":
+            last += 1
+        return _span_text(doc[first:last + 1]) or _clean_name(mention.text if mention
+                                                              else token.text)
+
+    @staticmethod
+    def _circumstance(prep: Token, depth: int) -> bool:
+        """A prepositional phrase of time ("on Monday"), or of place below the head ("a
+        centre in Greenbelt, Maryland")."""
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return False
+        if pobj.ent_type_ in _CIRCUMSTANCE_ENTS:
+            return True
+        return depth > 0 and pobj.ent_type_ in ("GPE", "LOC") and prep.lower_ == "in"
+
+    def entity_for(self, token: Token, offset: int,
+                   mention: Optional[Span] = None) -> tuple[Optional[Entity], str]:
         lower = token.lower_
         position = offset + token.idx
         if lower in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
             return self.entity_for(token.head.head, offset)[0], "pronoun"
         if token.pos_ == "PRON" or lower in PERSONAL_PRONOUNS:
-            return self.pronoun_antecedent(lower, position), "pronoun"
+            return self.pronoun_antecedent(token, position, offset), "pronoun"
         # A single letter is an interview transcript's label ("Q: …", "A: …"), not a person:
         # it names the turn's speaker only as that label and is nobody's antecedent.
         if len(token.text) == 1 and token.is_upper:
             return None, "description"
         # A surname already known as a person's wins over the small model's entity label
         # ("Lindqvist said" tagged ORG after "Anna Lindqvist" was tagged PERSON).
-        if token.pos_ == "PROPN" and token.lower_ in self.people:
-            return self.people[token.lower_], "name"
+        if token.pos_ == "PROPN" and fold(token.text) in self.people and token.ent_type_ != "PERSON":
+            return self.person_for(token.text), "name"
         # A name: the entity that covers the subject token (or a word of its phrase).
         for t in [token] + [c for c in token.children if c.dep_ in ("compound", "appos")]:
             if t.ent_type_ in _NAME_ENTS:
                 ent = next(e for e in token.doc.ents if e.start <= t.i < e.end)
-                return self.person_for(_clean_name(ent.text)), "name"
+                if len(ent.text) == 1:
+                    break
+                return self.person_for(person_name(ent)), "name"
             if t.ent_type_ == "ORG" or (t.ent_type_ in ("GPE", "NORP") and t.i == token.i):
                 ent = next(e for e in token.doc.ents if e.start <= t.i < e.end)
+                if ent.label_ == "ORG":
+                    return self.orgs.get(self.org_name(ent).lower()) or self.org_for(
+                        self.org_name(ent)), "name"
                 return self.org_for(_clean_name(ent.text)), "name"
         # the small model tags a lower-case noun after a quote as a proper noun ("…,” the
         # senator said): a name is capitalised, so that one is a description
-        if token.pos_ == "PROPN" and not token.is_lower:
+        if token.pos_ == "PROPN" and not token.is_lower and token.lower_ not in ORG_WORDS \
+                and token.lower_ not in PERSON_DESCRIPTION_WORDS:
             name = _clean_name(" ".join(t.text for t in token.subtree
                                         if t.pos_ == "PROPN" and t.i <= token.i))
-            if token.lower_ in ORG_WORDS:
-                # "The Interior Ministry" with no entity from the model: still an organisation.
-                return self.org_for(name or token.text), "name"
             return self.person_for(name or token.text), "name"
+        if token.pos_ == "PROPN" and token.lower_ in ORG_WORDS and not token.is_lower:
+            # "The Interior Ministry" with no entity from the model: still an organisation.
+            name = _clean_name(" ".join(t.text for t in token.subtree
+                                        if t.pos_ == "PROPN" and t.i <= token.i))
+            return self.org_for(name or token.text), "name"
+        if token.tag_ in ("NNS", "NNPS"):
+            # "The doctors, members of a group called Doctors for Camp Closure, …": the group
+            for appos in (c for c in token.children if c.dep_ == "appos"):
+                ent = next((e for e in token.doc.ents if e.label_ == "ORG"
+                            and appos.left_edge.i <= e.start and e.end <= appos.right_edge.i + 1),
+                           None)
+                if ent is not None:
+                    return self.org_for(self.org_name(ent)), "description"
         return self.description_antecedent(token, position), "description"
 
-    def pronoun_antecedent(self, pronoun: str, position: int) -> Optional[Entity]:
-        gender = PERSONAL_PRONOUNS.get(pronoun)
-        wanted = "PERSON" if gender in ("male", "female") else "ORG" if gender in (
-            "plural", "neuter") else None
-        if wanted is None:
-            return None
-        if self.last_speaker is not None and self.last_speaker.kind == wanted:
-            return self.last_speaker
+    def _recent(self, position: int, kinds: tuple[str, ...]) -> list[Entity]:
+        seen, out = set(), []
         for at, entity in sorted(self.mentions, key=lambda m: m[0], reverse=True):
-            if at < position and entity.kind == wanted:
-                return entity
+            if at < position and entity.kind in kinds and id(entity) not in seen:
+                seen.add(id(entity))
+                out.append(entity)
+        return out
+
+    def pronoun_antecedent(self, token: Token, position: int, offset: int) -> Optional[Entity]:
+        pronoun = token.lower_
+        gender = PERSONAL_PRONOUNS.get(pronoun)
+        if gender in ("male", "female"):
+            sentence_start = offset + token.sent.start_char
+            # earlier in the same sentence: its subjects first, then other mentions, never
+            # a possessor ("Epstein's behaviour … an alibi he cited")
+            before = [(at, e) for at, e in sorted(self.mentions, key=lambda m: -m[0])
+                      if sentence_start <= at < position and e.kind == "PERSON"
+                      and self.roles.get(at) != "poss"]
+            same_sentence = [e for at, e in before if self.roles.get(at, "").startswith("nsubj")]
+            same_sentence += [e for at, e in before if e not in same_sentence]
+            ordered = same_sentence + ([self.last_speaker] if self.last_speaker is not None
+                                       and self.last_speaker.kind == "PERSON" else [])
+            ordered += self._recent(position, ("PERSON",))
+            # the most salient person of that gender; one whose gender the article never
+            # shows only when nobody of that gender came before
+            unknown = next((p for p in ordered if p.gender is None), None)
+            return next((p for p in ordered if p.gender == gender), unknown)
+        if gender == "plural":
+            if self.last_speaker is not None and self.last_speaker.kind in ("GROUP", "ORG"):
+                return self.last_speaker
+            recent = self._recent(position, ("GROUP", "ORG"))
+            return recent[0] if recent else None
+        if gender == "neuter":
+            if self.last_speaker is not None and self.last_speaker.kind == "ORG":
+                return self.last_speaker
+            recent = self._recent(position, ("ORG",))
+            return recent[0] if recent else None
         return None
 
     def description_antecedent(self, token: Token, position: int) -> Optional[Entity]:
-        determiners = [c.lower_ for c in token.children if c.dep_ == "det"]
-        if determiners and determiners[0] not in ("the", "this", "that"):
-            return None  # "a source", "another official": a new, unnamed speaker
-        if token.tag_ in ("NNS", "NNPS") and token.lower_ not in ORG_WORDS:
-            return None
+        determiners = [c.lower_ for c in token.children if c.dep_ in ("det", "poss")]
+        if not determiners or determiners[0] not in _DEFINITE:
+            return None  # "a source", "another official", "officials": a new, unnamed speaker
         word = token.lemma_.lower()
-        if word in PERSON_DESCRIPTION_WORDS:
-            candidates = [e for at, e in sorted(self.mentions, key=lambda m: m[0], reverse=True) if at < position
-                          and e.kind == "PERSON"]
-            if self.last_speaker is not None and self.last_speaker.kind == "PERSON":
-                candidates.insert(0, self.last_speaker)
+        plural = token.tag_ in ("NNS", "NNPS")
+        # the same head as an earlier description: "a recent report by …" … "the report"
+        for at, group in reversed(self.groups):
+            if at < position and group.head == (word, plural):
+                return group
+        if word in PERSON_DESCRIPTION_WORDS and not plural:
+            candidates = ([self.last_speaker] if self.last_speaker is not None
+                          and self.last_speaker.kind == "PERSON" else [])
+            candidates += self._recent(position, ("PERSON",))
             for person in candidates:
                 described = " ".join(filter(None, [person.title, person.role])).lower().split()
+                described += sorted(person.descriptors)
                 if word in described or word in {TITLE_WORDS.get(w) for w in described}:
                     return person
             return None
-        if word in ORG_WORDS:
-            for at, entity in sorted(self.mentions, key=lambda m: m[0], reverse=True):
-                if at < position and entity.kind == "ORG" and word in entity.name.lower():
-                    return entity
+        if word in ORG_WORDS or plural:
+            orgs = self._recent(position, ("ORG",))
+            for org in orgs:  # "the ministry" -> the Defense Ministry; "the doctors" -> Doctors for …
+                if re.search(rf"\b{re.escape(token.lower_)}\b", org.name.lower()) or \
+                        re.search(rf"\b{re.escape(word)}\b", org.name.lower()):
+                    return org
+            if word in ORG_WORDS and not plural and word not in DOCUMENT_WORDS:
+                if self.last_speaker is not None and self.last_speaker.kind == "ORG":
+                    return self.last_speaker
+                return orgs[0] if orgs else None
         return None
+
