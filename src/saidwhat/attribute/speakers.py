@@ -30,6 +30,7 @@ in text order (``resolve``), which is what recency and salience need.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -163,6 +164,7 @@ class SpeakerResolver:
         self.mentions: list[tuple[int, Entity]] = []  # (offset, entity) of every mention
         self.last_speaker: Optional[Entity] = None
         self.name_forms: dict[str, set[str]] = {}  # surname -> untagged "Given Surname" forms
+        self.sentence_starts: list[int] = []  # offsets of every sentence, in text order
         self.roles: dict[int, str] = {}  # dependency of each person mention, by offset
         self._settled = False  # acronyms joined, genders decided: once, at the first resolve
 
@@ -180,10 +182,17 @@ class SpeakerResolver:
                 self.mentions.append((offset + ent.start_char, person))
                 self.roles[offset + ent.start_char] = ent.root.dep_
                 self.count_pronouns(person, ent, people)
+            elif ent.label_ == "ORG" and len(ent) == 1 and fold(ent.text) in self.people:
+                # a known surname the model tagged as an organisation ("Omar asked …")
+                person = self.person_for(ent.text)
+                self.mentions.append((offset + ent.start_char, person))
+                self.roles[offset + ent.start_char] = ent.root.dep_
+                self.count_pronouns(person, ent, people + [ent])
             elif ent.label_ == "ORG":
                 name = self.org_name(ent)
                 if name:
                     self.mentions.append((offset + ent.start_char, self.org_for(name)))
+        self.sentence_starts.extend(offset + sent.start_char for sent in doc.sents)
         for token in doc:
             # a surname alone, or tagged on its own ("Coach (Frank) Vogel": two entities)
             alone = not token.ent_type_ or (token.ent_type_ == "PERSON" and token.ent_iob_ == "B"
@@ -244,7 +253,8 @@ class SpeakerResolver:
             return None
         return " ".join(words + [token.text])
 
-    def person_for(self, name: str, create: bool = True) -> Optional[Entity]:
+    def person_for(self, name: str, create: bool = True,
+                   position: Optional[int] = None) -> Optional[Entity]:
         """The person of this article that ``name`` names: same surname (suffix apart) and a
         first name that agrees (equal, a short form, an initial, or missing), the most
         recently seen first; a new person otherwise (unless ``create`` is false)."""
@@ -261,6 +271,11 @@ class SpeakerResolver:
             if len(starts) == 1:
                 same = starts
         person = None
+        if first is None and len(same) > 1:
+            # a bare surname shared by several people: the one mentioned last
+            last_seen = {id(e): at for at, e in sorted(self.mentions, key=lambda m: m[0])
+                         if position is None or at < position}
+            same = sorted(same, key=lambda e: last_seen.get(id(e), -1))
         for candidate in reversed(same):
             firsts = {q.first for q in map(parse_name, candidate.names) if q and q.first}
             if first is None or not firsts or any(given_match(first, f) for f in firsts):
@@ -480,14 +495,17 @@ class SpeakerResolver:
         # A surname already known as a person's wins over the small model's entity label
         # ("Lindqvist said" tagged ORG after "Anna Lindqvist" was tagged PERSON).
         if token.pos_ == "PROPN" and fold(token.text) in self.people and token.ent_type_ != "PERSON":
-            return self.person_for(token.text), "name"
+            return self.person_for(token.text, position=position), "name"
         # A name: the entity that covers the subject token (or a word of its phrase).
-        for t in [token] + [c for c in token.children if c.dep_ in ("compound", "appos")]:
+        # A common noun is described, not named, by the names before it ("one Weibo
+        # commenter", "a Taliban representative", "the Wikileaks founder").
+        joined = ("compound", "appos") if token.pos_ != "NOUN" else ("appos",)
+        for t in [token] + [c for c in token.children if c.dep_ in joined]:
             if t.ent_type_ in _NAME_ENTS:
                 ent = next(e for e in token.doc.ents if e.start <= t.i < e.end)
                 if len(ent.text) == 1:
                     break
-                return self.person_for(person_name(ent)), "name"
+                return self.person_for(person_name(ent), position=position), "name"
             if t.ent_type_ == "ORG" or (t.ent_type_ in ("GPE", "NORP") and t.i == token.i):
                 ent = next(e for e in token.doc.ents if e.start <= t.i < e.end)
                 if ent.label_ == "ORG":
@@ -536,8 +554,15 @@ class SpeakerResolver:
                       and self.roles.get(at) != "poss"]
             same_sentence = [e for at, e in before if self.roles.get(at, "").startswith("nsubj")]
             same_sentence += [e for at, e in before if e not in same_sentence]
-            ordered = same_sentence + ([self.last_speaker] if self.last_speaker is not None
-                                       and self.last_speaker.kind == "PERSON" else [])
+            # then the subject of the sentence before ("Omar asked … She added")
+            i = bisect_right(self.sentence_starts, sentence_start - 1)
+            previous_start = self.sentence_starts[i - 1] if i > 0 else sentence_start
+            previous = [e for at, e in sorted(self.mentions, key=lambda m: -m[0])
+                        if previous_start <= at < sentence_start and e.kind == "PERSON"
+                        and self.roles.get(at, "").startswith("nsubj")]
+            ordered = same_sentence + previous + (
+                [self.last_speaker] if self.last_speaker is not None
+                and self.last_speaker.kind == "PERSON" else [])
             ordered += self._recent(position, ("PERSON",))
             # the most salient person of that gender; one whose gender the article never
             # shows only when nobody of that gender came before
