@@ -142,6 +142,7 @@ def acronym_of(acronym: str, name: str) -> bool:
     """Whether ``acronym`` ("CBP", "WHO", "VW") abbreviates the organisation ``name``: the
     initials of a run of its capitalised words, or, for a one-word name, letters of it in
     order starting with its first."""
+    acronym = re.sub(r"[&.]", "", acronym)  # "PG&E", "U.N."
     if not (2 <= len(acronym) <= 6 and acronym.isupper() and acronym.isalpha()):
         return False
     words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", name)]
@@ -316,8 +317,10 @@ class SpeakerResolver:
         and "of"/"for" phrases the model left outside it ("the California Governor's Office
         of Emergency Services", "the U.S. Attorney's Office for the Western District of New
         York")."""
-        doc = ent.doc
-        start, end = ent.start, ent.end
+        return self.name_span(ent.doc, ent.start, ent.end)
+
+    def name_span(self, doc, start: int, end: int) -> str:
+        """The name over tokens ``start:end`` of ``doc``, widened as ``org_name`` says."""
         while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].tag_ == "POS") \
                 and "\n" not in doc[start - 1].whitespace_ and doc[start - 1].ent_type_ != "PERSON":
             start -= 1
@@ -332,6 +335,16 @@ class SpeakerResolver:
                     and doc[j + 1].pos_ == "PROPN")):
                 j += 1
             end = j
+        # "Customs and Border Protection": the parts the model tagged apart, joined when the
+        # article's own acronym of the whole ("CBP") is there to say it is one name
+        if end + 1 < len(doc) and doc[end].lower_ == "and" and doc[end + 1].pos_ == "PROPN":
+            j = end + 1
+            while j < len(doc) and doc[j].pos_ == "PROPN":
+                j += 1
+            joined = _span_text(doc[start:j])
+            if any(acronym_of(t.text, joined) and not acronym_of(t.text, _span_text(doc[start:end]))
+                   for t in doc if t.is_upper and len(t.text) > 1):
+                end = j
         name = _span_text(doc[start:end])
         return re.sub(r"^[Tt]he\s+", "", name)
 
@@ -351,7 +364,7 @@ class SpeakerResolver:
             if not short.isupper() or len(org.names) > 1:
                 continue
             fuller = [o for k, o in self.orgs.items() if o is not org and k != key
-                      and acronym_of(short.replace(".", ""), o.names[0])]
+                      and acronym_of(short, o.names[0])]
             if fuller:
                 target = max(fuller, key=lambda o: len(o.names[0]))
                 for name in org.names:
@@ -453,6 +466,13 @@ class SpeakerResolver:
                 elif child.dep_ == "appos":
                     if doc[child.left_edge.i - 1].is_punct:  # "the journal Nature Astronomy"
                         continue
+                elif child.dep_ in ("cc", "conj"):
+                    # "businesses and residents": coordinated nouns, not clauses
+                    if child.dep_ == "conj" and child.pos_ not in ("NOUN", "PROPN"):
+                        continue
+                    if child.dep_ == "cc" and not any(c.dep_ == "conj" and c.pos_ in (
+                            "NOUN", "PROPN") for c in node.children):
+                        continue
                 elif child.dep_ not in _RIGHT_KEPT:
                     continue  # relative clauses, appositions, coordination, punctuation
                 if lo is not None and not lo <= offset + child.idx < hi:
@@ -521,9 +541,8 @@ class SpeakerResolver:
             return self.person_for(name or token.text), "name"
         if token.pos_ == "PROPN" and token.lower_ in ORG_WORDS and not token.is_lower:
             # "The Interior Ministry" with no entity from the model: still an organisation.
-            name = _clean_name(" ".join(t.text for t in token.subtree
-                                        if t.pos_ == "PROPN" and t.i <= token.i))
-            return self.org_for(name or token.text), "name"
+            return self.org_for(self.name_span(token.doc, token.i, token.i + 1)
+                                or token.text), "name"
         if token.tag_ in ("NNS", "NNPS"):
             # "The doctors, members of a group called Doctors for Camp Closure, …": the group
             for appos in (c for c in token.children if c.dep_ == "appos"):
@@ -582,15 +601,22 @@ class SpeakerResolver:
 
     def description_antecedent(self, token: Token, position: int) -> Optional[Entity]:
         determiners = [c.lower_ for c in token.children if c.dep_ in ("det", "poss")]
-        if not determiners or determiners[0] not in _DEFINITE:
-            return None  # "a source", "another official", "officials": a new, unnamed speaker
         word = token.lemma_.lower()
         plural = token.tag_ in ("NNS", "NNPS")
+        definite = bool(determiners) and determiners[0] in _DEFINITE
+        # an indefinite document is the one described before ("a study published in …" …
+        # "according to a study"); other indefinites are new, unnamed speakers
+        if not definite and not (determiners and determiners[0] in ("a", "an")
+                                 and word in DOCUMENT_WORDS):
+            return None
         # the same head as an earlier description: "a recent report by …" … "the report"
         for at, group in reversed(self.groups):
             if at < position and group.head == (word, plural):
                 return group
-        if word in PERSON_DESCRIPTION_WORDS and not plural:
+        if not definite:
+            return None
+        if not plural and word not in ORG_WORDS and word not in DOCUMENT_WORDS:
+            # "the general", "the actor": the person whose title, role or description says so
             candidates = ([self.last_speaker] if self.last_speaker is not None
                           and self.last_speaker.kind == "PERSON" else [])
             candidates += self._recent(position, ("PERSON",))
@@ -599,7 +625,8 @@ class SpeakerResolver:
                 described += sorted(person.descriptors)
                 if word in described or word in {TITLE_WORDS.get(w) for w in described}:
                     return person
-            return None
+            if word in PERSON_DESCRIPTION_WORDS:
+                return None
         if word in ORG_WORDS or plural:
             orgs = self._recent(position, ("ORG",))
             for org in orgs:  # "the ministry" -> the Defense Ministry; "the doctors" -> Doctors for …
