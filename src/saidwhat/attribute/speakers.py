@@ -273,10 +273,14 @@ class SpeakerResolver:
                 same = starts
         person = None
         if first is None and len(same) > 1:
-            # a bare surname shared by several people: the one mentioned last
-            last_seen = {id(e): at for at, e in sorted(self.mentions, key=lambda m: m[0])
-                         if position is None or at < position}
-            same = sorted(same, key=lambda e: last_seen.get(id(e), -1))
+            # a bare surname shared by several people: the one the article has named most
+            # so far (the candidate, not her husband), then the one named last
+            seen: dict[int, list[int]] = {}
+            for at, e in self.mentions:
+                if position is None or at < position:
+                    seen.setdefault(id(e), []).append(at)
+            same = sorted(same, key=lambda e: (len(seen.get(id(e), [])),
+                                               max(seen.get(id(e), [-1]))))
         for candidate in reversed(same):
             firsts = {q.first for q in map(parse_name, candidate.names) if q and q.first}
             if first is None or not firsts or any(given_match(first, f) for f in firsts):
@@ -347,6 +351,15 @@ class SpeakerResolver:
                 end = j
         name = _span_text(doc[start:end])
         return re.sub(r"^[Tt]he\s+", "", name)
+
+    def fuller_org(self, word: str) -> Optional[Entity]:
+        """The one organisation of the article whose longer name ends with ``word`` ("Claure"
+        after "Marcelo Claure", both tagged as organisations), or None."""
+        if word.lower() in ORG_WORDS:
+            return None
+        fuller = {id(o): o for o in self.orgs.values()
+                  if len(o.name.split()) > 1 and o.name.split()[-1] == word}
+        return next(iter(fuller.values())) if len(fuller) == 1 else None
 
     def org_for(self, name: str) -> Entity:
         name = re.sub(r"^[Tt]he\s+", "", _clean_name(name))
@@ -528,6 +541,9 @@ class SpeakerResolver:
                 return self.person_for(person_name(ent), position=position), "name"
             if t.ent_type_ == "ORG" or (t.ent_type_ in ("GPE", "NORP") and t.i == token.i):
                 ent = next(e for e in token.doc.ents if e.start <= t.i < e.end)
+                fuller = self.fuller_org(ent.text) if len(ent) == 1 else None
+                if fuller is not None:
+                    return fuller, "name"
                 if ent.label_ == "ORG":
                     return self.orgs.get(self.org_name(ent).lower()) or self.org_for(
                         self.org_name(ent)), "name"
