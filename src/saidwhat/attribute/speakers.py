@@ -595,25 +595,43 @@ class SpeakerResolver:
             previous = [e for at, e in sorted(self.mentions, key=lambda m: -m[0])
                         if previous_start <= at < sentence_start and e.kind == "PERSON"
                         and self.roles.get(at, "").startswith("nsubj")]
-            ordered = same_sentence + previous + (
-                [self.last_speaker] if self.last_speaker is not None
-                and self.last_speaker.kind == "PERSON" else [])
+            # in its own and the sentence before, the nearest person who can be it; farther
+            # back, a person of that gender before one whose gender the article never shows
+            near = next((p for p in same_sentence + previous if p.gender in (None, gender)),
+                        None)
+            if near is not None:
+                return near
+            ordered = ([self.last_speaker] if self.last_speaker is not None
+                       and self.last_speaker.kind == "PERSON" else [])
             ordered += self._recent(position, ("PERSON",))
-            # the most salient person of that gender; one whose gender the article never
-            # shows only when nobody of that gender came before
             unknown = next((p for p in ordered if p.gender is None), None)
             return next((p for p in ordered if p.gender == gender), unknown)
-        if gender == "plural":
-            if self.last_speaker is not None and self.last_speaker.kind in ("GROUP", "ORG"):
-                return self.last_speaker
-            recent = self._recent(position, ("GROUP", "ORG"))
-            return recent[0] if recent else None
-        if gender == "neuter":
-            if self.last_speaker is not None and self.last_speaker.kind == "ORG":
-                return self.last_speaker
-            recent = self._recent(position, ("ORG",))
-            return recent[0] if recent else None
-        return None
+        if gender not in ("plural", "neuter"):
+            return None
+
+        def fits(entity: Entity) -> bool:
+            # "they": an organisation or a group of people; "it": an organisation or a
+            # document — never a described thing of the other number
+            if entity.kind == "ORG":
+                return True
+            if entity.kind != "GROUP" or entity.head is None:
+                return False
+            return entity.head[1] if gender == "plural" else (
+                not entity.head[1] and entity.head[0] in DOCUMENT_WORDS)
+
+        sentence_start = offset + token.sent.start_char
+        i = bisect_right(self.sentence_starts, sentence_start - 1)
+        previous_start = self.sentence_starts[i - 1] if i > 0 else sentence_start
+        # an organisation or group just named, in this sentence or the one before, first
+        near = [e for at, e in sorted(self.mentions, key=lambda m: -m[0])
+                if previous_start <= at < position and fits(e)]
+        if self.last_speaker is not None and fits(self.last_speaker) and (
+                not near or self.last_speaker in near):
+            return self.last_speaker
+        if near:
+            return near[0]
+        recent = [e for e in self._recent(position, ("GROUP", "ORG")) if fits(e)]
+        return recent[0] if recent else None
 
     def description_antecedent(self, token: Token, position: int) -> Optional[Entity]:
         determiners = [c.lower_ for c in token.children if c.dep_ in ("det", "poss")]

@@ -23,6 +23,7 @@ def register(subparsers) -> None:
     parser.set_defaults(func=lambda args: _no_corpus(parser))
     _register_polnear(corpora)
     _register_speakers(corpora)
+    _register_gum(corpora)
     from saidwhat.rhetoric.evalptc import add_ptc_parser  # PTC, SemEval-2020 Task 11
     add_ptc_parser(corpora)
 
@@ -87,6 +88,38 @@ def _run_speakers(args: argparse.Namespace) -> int:
     print(format_report(result))
     if args.errors:
         print(format_errors(result, args.errors.split(",")))
+    return 0
+
+
+def _register_gum(corpora) -> None:
+    from saidwhat.eval.gum import DEFAULT_DATA, GENRES, SPLITS
+
+    parser = corpora.add_parser(
+        "gum", help="pronouns and descriptions resolved, on GUM news and interviews",
+        description="Resolve subject pronouns and definite descriptions with the speaker "
+                    "resolver and score them against GUM's coreference chains, beside a "
+                    "most-recent-entity baseline.")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help=f"the gum-coref folder (default: {DEFAULT_DATA})")
+    parser.add_argument("--genre", choices=(*GENRES, "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all",
+                        help="only the documents of this split in splits.md (default: all)")
+    parser.add_argument("--errors", type=int, default=0, metavar="N",
+                        help="list the first N resolver errors with their sentence")
+    parser.set_defaults(func=_run_gum)
+
+
+def _run_gum(args: argparse.Namespace) -> int:
+    from saidwhat.eval.gum import evaluate_gum, format_errors, format_report
+
+    if not any(args.data.glob("*.conll")):
+        print(f"saidwhat eval gum: no .conll files under {args.data} (use --data)",
+              file=sys.stderr)
+        return 2
+    result = evaluate_gum(args.data, args.genre, args.split)
+    print(format_report(result))
+    if args.errors > 0:
+        print(format_errors(result, args.errors))
     return 0
 
 
