@@ -145,7 +145,13 @@ ORG_WORDS = {"ministry", "department", "agency", "government", "administration",
 PERSON_DESCRIPTION_WORDS = set(ROLES) | {t.rstrip(".") for t in TITLES} | {
     "man", "woman", "politician", "candidate", "billionaire", "businessman", "businesswoman",
     "mogul", "lawmaker", "congressman", "congresswoman", "veteran", "former", "incumbent",
-    "challenger", "rival", "frontrunner", "front-runner", "democrat", "republican"}
+    "challenger", "rival", "frontrunner", "front-runner", "democrat", "republican",
+    "actor", "actress", "singer", "star", "player", "rapper", "musician", "artist", "writer",
+    "producer", "chef", "patient", "victim", "witness", "suspect", "defendant", "plaintiff",
+    "resident", "student", "teacher", "driver", "passenger", "pilot", "soldier", "royal",
+    "monarch", "father", "mother", "son", "daughter", "wife", "husband", "boy", "girl",
+    "athlete", "comedian", "filmmaker", "entrepreneur", "investor", "agent", "broker",
+    "owner", "worker", "employee", "survivor", "activist", "protester", "farmer", "hunter"}
 
 # Honorifics before a name, with the gender they give (None: either).
 HONORIFICS = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female", "mx": None,

@@ -105,6 +105,16 @@ def _clean_name(text: str) -> str:
     return text
 
 
+def _titled(ent) -> bool:
+    """A name the model took for an organisation or a place that a role or title word right
+    before it shows to be a person's ("executive chair Marcelo Claure", "spokesman Li Wei")."""
+    if ent.label_ not in ("ORG", "GPE") or not 2 <= len(ent) <= 3 or ent.start == 0:
+        return False
+    before = ent.doc[ent.start - 1]
+    return (before.lower_ in PERSON_DESCRIPTION_WORDS and before.lower_ not in ORG_WORDS
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in ent))
+
+
 def person_name(ent) -> str:
     """A PERSON entity's name, without the words the small model lets into its start
     ("Hosting Cook at …", "… rang Taylor")."""
@@ -172,9 +182,9 @@ class SpeakerResolver:
     # -- registration of named entities -------------------------------------------------------
     def register(self, doc, offset: int) -> None:
         ents = doc.ents  # walks the whole doc on every access: read it once
-        people = [ent for ent in ents if ent.label_ in _NAME_ENTS]
+        people = [ent for ent in ents if ent.label_ in _NAME_ENTS or _titled(ent)]
         for ent in ents:
-            if ent.label_ in _NAME_ENTS:
+            if ent.label_ in _NAME_ENTS or _titled(ent):
                 name = person_name(ent)
                 if not name or (len(name) == 1 and name.isupper()):
                     continue
@@ -559,6 +569,10 @@ class SpeakerResolver:
             # "The Interior Ministry" with no entity from the model: still an organisation.
             return self.org_for(self.name_span(token.doc, token.i, token.i + 1)
                                 or token.text), "name"
+        if token.dep_ == "appos" and token.head.i != token.i and token.head.pos_ == "PROPN" and (
+                token.head.ent_type_ == "PERSON" or fold(token.head.text) in self.people):
+            # "Lt. Col. Alexander Vindman, a career Army officer, who …": the person described
+            return self.entity_for(token.head, offset)[0], "description"
         if token.tag_ in ("NNS", "NNPS"):
             # "The doctors, members of a group called Doctors for Camp Closure, …": the group
             for appos in (c for c in token.children if c.dep_ == "appos"):
@@ -660,6 +674,13 @@ class SpeakerResolver:
                 if word in described or word in {TITLE_WORDS.get(w) for w in described}:
                     return person
             if word in PERSON_DESCRIPTION_WORDS:
+                # no one described so: the person the article is quoting, when the noun's
+                # gender (if it has one) fits ("…,” said the actor)
+                gender = MALE_WORDS.get(word) or FEMALE_WORDS.get(word)
+                speaker = self.last_speaker
+                if speaker is not None and speaker.kind == "PERSON" and (
+                        gender is None or speaker.gender in (None, gender)):
+                    return speaker
                 return None
         if word in ORG_WORDS or plural:
             orgs = self._recent(position, ("ORG",))
