@@ -190,3 +190,36 @@ def test_an_interview_label_is_no_person_and_no_antecedent(analyze_text):
     assert by_mention["Okafor"].name == "Maria Okafor"
     # "She" goes back past the interviewer's label to the senator
     assert by_mention["She"].name == "Maria Okafor"
+
+
+FAMILIES = [
+    ("Carly Fiorina spoke in Iowa on Monday. Fiorina said that taxes were too high.\n\n"
+     "Her husband, Frank Fiorina, said that she would win the state.\n\n"
+     "She told her audience that the economy was weak.\n", "Carly Fiorina", "Frank Fiorina"),
+    ("Hillary Clinton campaigned in Ohio, where she met steel workers. Clinton said that wages "
+     "must rise.\n\nFormer President Bill Clinton, who spoke before his wife, said that he "
+     "expected a close race.\n\nShe said that she would fight for workers.\n", "Hillary Clinton",
+     "Bill Clinton"),
+    ("Jeb Bush spoke in Florida. Bush said that schools needed reform.\n\n"
+     "His brother, George W. Bush, said that Jeb would be a fine president.\n\n"
+     "Jeb Bush said that he was grateful.\n", "Jeb Bush", "George W. Bush"),
+]
+
+
+@pytest.mark.parametrize("text, first, other", FAMILIES)
+def test_a_family_sharing_a_surname_stays_apart_in_the_article_and_the_store(
+        analyze_text, tmp_path, text, first, other):
+    """The candidate and her husband: the article resolves a bare surname and "she" to the
+    person it means, and the store keeps the two people apart across articles."""
+    from saidwhat.store import open_store
+
+    analysis = analyze_text(text)
+    names = [s.speaker.name for s in analysis.statements]
+    assert set(names) == {first, other}
+    assert names.count(other) == 1  # every other statement is the first person's
+    with open_store(str(tmp_path / "families.db")) as store:
+        store.add(analysis)
+        speakers = store.speakers()
+        assert sorted(speakers["name"]) == sorted([first, other])
+        counts = dict(zip(speakers["name"], speakers["statements"]))
+        assert counts[other] == 1 and counts[first] == len(names) - 1

@@ -203,6 +203,7 @@ class SpeakerResolver:
                 name = self.org_name(ent)
                 if name:
                     self.mentions.append((offset + ent.start_char, self.org_for(name)))
+                    self.roles[offset + ent.start_char] = ent.root.dep_
         self.sentence_starts.extend(offset + sent.start_char for sent in doc.sents)
         for token in doc:
             # a surname alone, or tagged on its own ("Coach (Frank) Vogel": two entities)
@@ -216,20 +217,21 @@ class SpeakerResolver:
 
     @staticmethod
     def count_pronouns(person: Entity, ent, people) -> None:
-        """Evidence of a person's gender: the gendered pronouns that follow a mention of them,
-        up to the next person's mention or the end of the next sentence."""
+        """Evidence of a person's gender: the gendered pronouns that follow a subject mention
+        of them, up to the next person's mention or the end of the next sentence."""
         doc = ent.doc
         following = [e.start for e in people if e.start >= ent.end]
         stop = min(following, default=len(doc))
-        sentence = ent.sent
-        if sentence.end < len(doc):
-            stop = min(stop, doc[sentence.end].sent.end)
+        if ent.sent.end < len(doc):
+            stop = min(stop, doc[ent.sent.end].sent.end)
         if ent.root.dep_ not in ("nsubj", "nsubjpass"):
             return  # a subject's pronouns are the ones that go on talking about it
         for t in doc[ent.end:stop]:
             gender = _PRONOUN_GENDER.get(t.lower_)
             if gender and t.dep_ in ("nsubj", "nsubjpass", "poss"):
-                person.votes[gender] = person.votes.get(gender, 0) + 1
+                # its own sentence counts double: the next one may be about someone else
+                weight = 2 if t.i < ent.sent.end else 1
+                person.votes[gender] = person.votes.get(gender, 0) + weight
 
     def untagged_name(self, token: Token) -> Optional[str]:
         """A person's name the model did not tag: given names written before a surname that
@@ -396,6 +398,20 @@ class SpeakerResolver:
                 self.orgs[key] = target
                 self.mentions = [(at, target if e is org else e) for at, e in self.mentions]
 
+    def _people_tagged_as_orgs(self) -> None:
+        """"Carly Fiorina" tagged as an organisation where "Frank Fiorina" is a person: a two- or
+        three-word capitalised name ending in a person's surname is a person too."""
+        for key, org in list(self.orgs.items()):
+            words = org.name.split()
+            if org.kind != "ORG" or not 2 <= len(words) <= 3 or fold(words[-1]) not in self.people:
+                continue
+            if not all(w[:1].isupper() and w.replace("-", "").isalpha()
+                       and w.lower() not in ORG_WORDS for w in words):
+                continue
+            person = self.person_for(org.name)
+            self.mentions = [(at, person if e is org else e) for at, e in self.mentions]
+            self.orgs[key] = person
+
     def describe(self, person: Entity, ent, ents) -> None:
         """Title, role and organisation from the words before the name in its noun phrase,
         or from an apposition after it; every describing word is kept for descriptions."""
@@ -411,6 +427,10 @@ class SpeakerResolver:
             words = " ".join(t.text for t in appos[0].subtree)
             orgs = [e for e in ent.doc.ents if e.label_ == "ORG"
                     and appos[0].left_edge.i <= e.start and e.end <= appos[0].right_edge.i + 1]
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+            # "Her husband, Frank Fiorina": the noun the name stands beside describes it
+            described = [t for t in head.head.subtree if t.i <= head.head.i]
+            words = f"{words} {' '.join(t.text for t in described)}"
         person.descriptors |= {w.lower() for w in re.findall(r"[\w-]+", words)}
         for word in person.descriptors:
             gender = MALE_WORDS.get(word) or FEMALE_WORDS.get(word)
@@ -440,6 +460,7 @@ class SpeakerResolver:
                 carried: bool = False) -> Speaker:
         if not self._settled:
             self._expand_acronyms()
+            self._people_tagged_as_orgs()
             for people in self.people.values():
                 for person in people:
                     person.settle_gender()
