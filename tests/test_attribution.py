@@ -28,11 +28,11 @@ def test_quotes_typed_with_two_apostrophes_or_backticks(analyze_text):
             "``Nobody asked us,'' she told reporters.\n\n"
             "The senators' offices were closed.\n")
     a = analyze_text(text)
-    assert len(a.statements) == 2  # an apostrophe of a plural possessive is no quote mark
-    run, asked = a.statements
-    assert run.content.text == ("''We will not accept these terms,'' said Ms. Okafor, who "
-                                "chairs the committee. ''The negotiations are over.''")
-    assert run.speaker.name == "Maria Okafor"
+    assert len(a.statements) == 3  # an apostrophe of a plural possessive is no quote mark
+    run, more, asked = a.statements
+    assert run.content.text == "''We will not accept these terms,''"
+    assert more.content.text == "''The negotiations are over.''" and more.continues == 0
+    assert run.speaker.name == more.speaker.name == "Maria Okafor"
     assert "``Nobody asked us,''" in asked.content.text
     assert asked.speaker.mention.text == "she" and asked.speaker.name == "Maria Okafor"
 
@@ -77,14 +77,15 @@ def test_denial_accusation_and_description_resolves_to_organisation(analyze_text
     assert acts["insisted"].act == "accusation"  # "rigged" ascribes wrongdoing
 
 
-def test_split_quote_is_one_statement_and_bare_quote_carries_speaker(analyze_text):
+def test_split_quote_is_two_statements_and_bare_quote_carries_speaker(analyze_text):
     text = ("“We expected more,” coach Daniel Ortiz said, “but the team fought hard.”\n"
             "Ortiz said the club would appeal against the red card.\n"
             "“The referee made a mistake and everyone saw it.”\n")
     a = analyze_text(text)
-    first = a.statements[0]
-    assert first.content.text == ("“We expected more,” coach Daniel Ortiz said, "
-                                  "“but the team fought hard.”")
+    first, second = a.statements[:2]
+    assert first.content.text == "“We expected more,”"
+    assert second.content.text == "“but the team fought hard.”" and second.continues == 0
+    assert second.speaker.name == first.speaker.name == "Daniel Ortiz"
     bare = [s for s in a.statements if s.content and s.content.text.startswith("“The referee")]
     assert bare and bare[0].speaker.name == "Daniel Ortiz" and bare[0].speaker.mention is None
 
@@ -99,13 +100,15 @@ def test_a_quote_run_spans_a_long_attribution_and_the_clause_inside_it():
     # the rules alone (the content CRF may move boundaries; this is the rule's contract)
     a = analyze(Document(id="t", text=text, source="t"),
                 Options(techniques=False, learned_contents=False))
-    run = text[text.index("“We will"):text.index("November.”") + len("November.”")]
-    assert [s.content.text for s in a.statements if s.kind == "direct"][0] == run
+    first, later = [s for s in a.statements if s.kind == "direct"][:2]
+    assert first.content.text == "“We will win this state,”"
+    assert later.content.text == "“They always underestimate us in November.”"
+    assert a.statements[later.continues] is first
     adding = [s for s in a.statements if s.cue.text == "adding"]
     assert adding and adding[0].content.text == "the polls were wrong"
-    # a bare quote after a plain indirect statement stays a statement of its own
-    assert any(s.content and s.content.text == "“People are really angry now.”"
-               for s in a.statements)
+    # a bare quote after a plain indirect statement continues no run
+    assert [s.continues for s in a.statements
+            if s.content and s.content.text == "“People are really angry now.”"] == [None]
 
 
 def test_a_lower_case_description_after_a_quote_resolves_to_the_person(analyze_text):

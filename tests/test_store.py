@@ -226,9 +226,10 @@ def test_every_statement_filter(store):
     assert q()["published"].iloc[0] == dt.date(2016, 10, 3)  # newest first
 
 
-def test_a_version_1_store_gains_the_channel_column(tmp_path):
+def test_a_version_1_store_gains_the_channel_and_continues_columns(tmp_path):
     """A store made before statements had a channel is brought up to date when opened: its
-    rows read as speech, new rows keep their channel, the quotes view shows it."""
+    rows read as speech and continue nothing, new rows keep their channel, the quotes view
+    shows it."""
     import sqlite3
 
     from saidwhat.store import open_store
@@ -238,11 +239,14 @@ def test_a_version_1_store_gains_the_channel_column(tmp_path):
         s.add(corpus()[0])
     con = sqlite3.connect(path)  # make it what version 1 wrote
     con.executescript("DROP VIEW quotes; ALTER TABLE statements DROP COLUMN channel;"
+                      "ALTER TABLE statements DROP COLUMN continues;"
                       "UPDATE saidwhat_meta SET value = '1' WHERE key = 'schema_version';")
     con.commit()
     con.close()
     with open_store(str(path), create=False) as s:
         assert set(s.statements()["channel"]) == {"speech"}
+        assert s.sql("SELECT count(*) AS n FROM statements WHERE continues IS NULL"
+                     )["n"].iloc[0] == 3
         s.add(corpus()[1])
         assert len(s.statements()) == 5
     con = sqlite3.connect(path)
@@ -250,6 +254,16 @@ def test_a_version_1_store_gains_the_channel_column(tmp_path):
                        ).fetchone() == ("2",)
     assert con.execute("SELECT count(*) FROM quotes WHERE channel = 'speech'").fetchone() == (5,)
     con.close()
+
+
+def test_a_quote_run_keeps_its_continues_in_the_store(store):
+    from saidwhat.web.corpus import load_analysis
+
+    analysis = corpus()[0]
+    analysis.statements[1].continues = 0
+    doc_id = store.add(analysis).document_id
+    loaded, _ = load_analysis(store, doc_id)
+    assert [st.continues for st in loaded.statements] == [None, 0, None]
 
 
 def test_bad_filters_are_clear_errors(store):

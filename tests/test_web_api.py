@@ -249,6 +249,12 @@ def test_statements(client):
     assert r["count"] == 2 and r["offset"] == 1
     r = client.get("/api/statements", params={"act": "lying"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_option"
+    speech = client.get("/api/statements", params={"channel": "speech", "limit": 1000}).json()
+    every = client.get("/api/statements", params={"limit": 1000}).json()
+    assert speech["count"] >= 12 and {x["channel"] for x in speech["rows"]} == {"speech"}
+    assert speech["count"] <= every["count"]
+    r = client.get("/api/statements", params={"channel": "gossip"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_option"
 
 
 def test_speakers(client):

@@ -110,6 +110,9 @@ class Statement:
     stance: str = "neutral"
     confidence: float = 0.5
     techniques: list[str] = field(default_factory=list)
+    # A quote run is one statement per quote: the later ones give the index (in
+    # Analysis.statements) of the run's first statement.
+    continues: Optional[int] = None
 
 
 @dataclass

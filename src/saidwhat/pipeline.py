@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Optional
 
 from saidwhat import clean
@@ -18,6 +18,7 @@ from saidwhat.attribute.acts import speech_act
 from saidwhat.attribute.channels import channel_of
 from saidwhat.attribute.contents import load_tagger, refine
 from saidwhat.attribute.extract import PieceReader, RawStatement
+from saidwhat.attribute.nonstatements import names_nobody, refusal
 from saidwhat.attribute.quotes import find_quotes
 from saidwhat.attribute.scorer import load_scorer
 from saidwhat.attribute.speakers import SpeakerResolver
@@ -110,27 +111,58 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
             for e in reader.ents if e.label_ in ENTITY_LABELS)
 
     previous_end: Optional[int] = None
+    # (position, statement, index in ``made`` of the run's first part or None, reader)
+    made: list[tuple[int, Statement, Optional[int], PieceReader]] = []
     for reader, st in sorted(raw, key=lambda pair: (pair[1].content or pair[1].cue)[0]):
         if st.carried and (previous_end is None or
                            _paragraph_breaks(text, previous_end, st.cue[0]) > CARRY_OVER_PARAGRAPHS):
             continue
+        cue_token = st.extra.get("cue_token")
+        if cue_token is None:
+            words = reader.tokens_in(st.cue)
+            cue_token = words[0] if words is not None and len(words) else None
+        if names_nobody(st.cue_lemma, st.speaker_token, st.carried, cue_token):
+            continue
+        if st.content and refusal(st.cue_lemma, text[st.content[0]:st.content[1]]):
+            st.content, st.kind = None, "summary"  # "declined to comment": no content
         mention_span = reader.clip_mention(st.speaker_span, st.cue, st.content)
         mention = Span(text[mention_span[0]:mention_span[1]], *mention_span) \
             if mention_span else None
         speaker = resolver.resolve(st.speaker_token, mention, reader.offset, carried=st.carried)
-        content = Span(text[st.content[0]:st.content[1]], *st.content) if st.content else None
-        local = reader.tokens_in(st.content) if st.content else None
-        tokens = list(local) if local is not None else []
-        act, stance = speech_act(st.cue_lemma, tokens, content.text if content else "")
-        if st.kind == "summary":
-            act = act if act != "assertion" else "attack"
-        analysis.statements.append(Statement(
-            speaker=speaker, cue=Span(text[st.cue[0]:st.cue[1]], *st.cue), content=content,
-            kind=st.kind, act=act, stance=stance,
-            channel=channel_of(st.cue_lemma, st.speaker_token.lemma_.lower()
-                               if st.speaker_token is not None else None),
-            confidence=round(st.confidence, 2)))
+        channel = channel_of(st.cue_lemma, st.speaker_token.lemma_.lower()
+                             if st.speaker_token is not None else None)
+        head: Optional[int] = None
+        for span, kind, link in reader.run_parts(st):
+            cue, lemma, said_by = st.cue, st.cue_lemma, speaker
+            if link == "cue":
+                said_by = replace(speaker)
+            elif link == "carried":  # a bare quote: its own cue, no mention
+                cue, lemma = span, "quote"
+                said_by = replace(speaker, mention=None, mention_kind="none")
+            content = Span(text[span[0]:span[1]], *span) if span else None
+            local = reader.tokens_in(span) if span else None
+            act, stance = speech_act(lemma, list(local) if local is not None else [],
+                                     content.text if content else "",
+                                     cue_token if link != "carried" else None)
+            if kind == "summary":
+                act = act if act != "assertion" else "attack"
+            made.append(((span or cue)[0], Statement(
+                speaker=said_by, cue=Span(text[cue[0]:cue[1]], *cue), content=content,
+                kind=kind, act=act, stance=stance, channel=channel,
+                confidence=round(st.confidence, 2)), head, reader))
+            if head is None:
+                head = len(made) - 1
         previous_end = (st.content or st.cue)[1]
+
+    # in text order; a run's parts after its first, whose index they carry as ``continues``
+    order = sorted(range(len(made)), key=lambda i: made[i][0])
+    index_of = {i: k for k, i in enumerate(order)}
+    for i in order:
+        _, statement, head, reader = made[i]
+        if head is not None:
+            statement.continues = index_of[head]
+        analysis.statements.append(statement)
+        content = statement.content
         if content is not None:
             analysis.figures.extend(figures_in(reader.doc, reader.offset, content.start,
                                                content.end, len(analysis.statements) - 1,

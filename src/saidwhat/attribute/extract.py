@@ -236,17 +236,23 @@ class PieceReader:
     def merge_quote_runs(self, found: list[RawStatement]) -> list[RawStatement]:
         """“First part,” she said. “Second part.” — a direct quote (or an indirect statement
         with a quoted fragment: X “…,” said Y) followed, in the same paragraph, by a bare quote
-        is one statement whose content runs over both quotes (the attribution between them
+        is one run whose content runs over both quotes (the attribution between them
         included, as PolNeAR marks it with a discontinuous span), however long the
         attribution ("…,” said X, who …, asking for anonymity. “…”) and past statements inside
         it ("…,” X said, adding that …. “…”). Not after a plain indirect statement: the founding
         example keeps "He also claimed that …. “…”" as two. Each step's held-out numbers are in
-        docs/accuracy.md."""
+        docs/accuracy.md.
+
+        The scorer and the content CRF learnt from PolNeAR, which annotates a run as one
+        attribution, so they see it whole; ``extra["run"]`` keeps where its quotes were, for
+        ``run_parts`` to cut the output into one statement per quote."""
         found = sorted(found, key=lambda s: (s.content or s.cue)[0])
         merged: list[RawStatement] = []
         for st in found:
             prev = self._quote_run_head(merged, st)
             if prev is not None:
+                run = prev.extra.setdefault("run", {"head_end": prev.content[1], "quotes": []})
+                run["quotes"].append(st.content)
                 prev.content = (prev.content[0], st.content[1])
                 continue
             merged.append(st)
@@ -265,6 +271,62 @@ class PieceReader:
             if prev.kind in ("direct", "mixed"):
                 return prev if self.text[prev.content[0]] != "\n" else None
         return None
+
+    def run_parts(self, st: RawStatement) -> list[tuple[Optional[tuple[int, int]], str, str]]:
+        """The statement's content cut into its quotes, as ``(content, kind, link)`` parts in
+        text order. ``link`` is "head" for the first part, "cue" for a quote that follows the
+        attribution in the same sentence (“A,” she said, “B.”: it shares the cue and the
+        mention) and "carried" for a bare quote continuing the run (its speaker is carried
+        over). A statement that is no run is its one part, unchanged.
+
+        The first part begins where the content begins and the last ends where it ends, so
+        that their hull is the content the scorer and the CRF worked with (the PolNeAR scorer
+        merges them back); a cut that would not keep that is not made."""
+        whole = [(st.content, st.kind, "head")]
+        if st.content is None or st.kind not in ("direct", "mixed"):
+            return whole
+        start, end = st.content
+        run = st.extra.get("run")
+        bare = [q for q in run["quotes"] if start < q[0] and q[1] <= end] if run else []
+        head_end = end
+        if bare:
+            # the head's own content, unless the CRF moved it
+            head_end = run["head_end"] if start < run["head_end"] <= bare[0][0] else bare[0][0]
+        spans = self._split_at_attribution(st, *self.trim(start, head_end))
+        spans += [((q[0], q[1] if k + 1 < len(bare) else end), "carried")
+                  for k, q in enumerate(bare)]
+        if (len(spans) == 1 or spans[0][0][0] != start or spans[-1][0][1] != end
+                or any(e <= s for (s, e), _ in spans)):
+            return whole
+        return [(span, self.fit_quotes(*span)[1], link) for span, link in spans]
+
+    def _split_at_attribution(self, st: RawStatement, start: int, end: int):
+        """``[(span, link)]``: ``start``–``end`` cut at the statement's own attribution when
+        it lies inside and a quote closes right before it: the quote before, and the first
+        quote that opens after it, up to ``end``. That second part shares the cue (“A,” she
+        said, “B.”) unless a sentence ends before it (“A,” she said, smiling. “B.”: its speaker
+        is carried over). Without such a quote only the part before the attribution is left."""
+        cue = st.cue
+        if not (start < cue[0] and cue[1] < end):
+            return [((start, end), "head")]
+        words = [cue]
+        if st.speaker_span and start < st.speaker_span[0] and st.speaker_span[1] < end:
+            words.append(st.speaker_span)
+        attribution = (min(w[0] for w in words), max(w[1] for w in words))
+        first = self.trim(start, attribution[0])
+        if not any(q.end == first[1] for q in self.quotes):
+            return [((start, end), "head")]
+        after = min((q for q in self.quotes if attribution[1] <= q.start < end),
+                    key=lambda q: q.start, default=None)
+        if after is None:
+            return [(first, "head")]
+        between = self.text[attribution[1]:after.start]
+        # past words of the attribution ("…,” X said on “Today.”) a quote is said only when it
+        # is sentence-like, as a bare quote must be
+        if between.strip(" ,;:—–-\u00a0") and not self.sentence_like(after):
+            return [(first, "head")]
+        link = "carried" if any(c in between for c in ".!?") else "cue"
+        return [(first, "head"), ((after.start, end), link)]
 
     def from_cue(self, verb: Token, lemma: str) -> Optional[RawStatement]:
         subject = self.subject_of(verb)
@@ -505,11 +567,7 @@ class PieceReader:
         out = []
         cue_positions = [s.cue for s in found]
         for q in self.quotes:
-            if q in used:
-                continue
-            inner = self.text[slice(*q.inner)]
-            words = inner.split()
-            if len(words) < 4:
+            if q in used or not self.sentence_like(q):
                 continue
             # A quote inside a reported clause is part of that statement, not a new one.
             if any(s.content and s.content[0] <= q.start < s.content[1] for s in found):
@@ -526,6 +584,11 @@ class PieceReader:
                                     extra={"rule": "bare",
                                            "cue_token": opening[0] if opening else None}))
         return out
+
+    def sentence_like(self, quote: Quote) -> bool:
+        """Whether a quote is long enough to be said on its own rather than a title or a
+        scare-quoted phrase."""
+        return len(self.text[slice(*quote.inner)].split()) >= 4
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         """(start, end) text offsets of the sentence holding ``pos``."""

@@ -171,6 +171,25 @@ FEMALE_WORDS = {w: "female" for w in (
     "sportswoman", "stateswoman", "nun", "widow", "mrs", "ms", "miss", "lady", "dame",
     "first lady")}
 
+# Verbs that call something a name ("called the process a sham"): the act is what it is called.
+NAMING_VERBS = {"call", "label", "brand", "describe", "term", "dub", "characterize",
+                "characterise", "portray", "deem"}
+# What a name can say of the thing named: that it is worthless (a dismissal) or good (praise).
+DISMISSIVE_WORDS = {
+    "sham", "hoax", "farce", "joke", "nonsense", "witch", "hunt", "charade", "travesty",
+    "ridiculous", "absurd", "baseless", "groundless", "meaningless", "pointless", "silly",
+    "stupid", "naive", "biased", "partisan", "disaster", "failure", "mistake", "giveaway",
+    "stunt", "circus", "theater", "theatre", "fiction", "fantasy", "rubbish",
+    "garbage", "waste", "useless", "unfounded", "irrelevant", "laughable", "disgrace",
+    "embarrassment", "overblown", "exaggerated", "misleading", "hysteria", "smear",
+}
+PRAISE_WORDS = {
+    "hero", "heroic", "historic", "great", "brilliant", "success", "successful", "courageous",
+    "brave", "wonderful", "amazing", "tremendous", "excellent", "outstanding", "constructive",
+    "productive", "positive", "important", "remarkable", "extraordinary", "inspiring",
+    "visionary", "champion", "milestone", "breakthrough", "triumph", "victory", "model",
+}
+
 # Content words that turn a plain assertion about a third party into an accusation: acts of
 # violence, deceit or abuse, and the pejorative names of those who commit them.
 WRONGDOING_LEMMAS = {
@@ -182,4 +201,5 @@ WRONGDOING_LEMMAS = {
     "violate", "violation", "smuggle", "launder", "embezzle", "collude", "conspire", "cover-up",
     "genocide", "atrocity", "war crime", "propaganda", "thug", "gang", "mislead", "deceive",
     "manipulate", "betray", "threaten", "intimidate", "harass", "assault", "destroy",
+    "liar", "crook", "thief", "murderer", "racist", "traitor", "unconstitutional", "unlawful",
 }

@@ -29,6 +29,9 @@ Matching rules (all in :func:`score`):
 * empty spans (start == end) and missing ones count as absent;
 * a predicted statement without content is left out of the content and attribution scores, but
   its cue and mention still count for the cue and source scores;
+* a quote run is one statement per quote in saidwhat's output (``Statement.continues``) but
+  one discontinuous attribution in PolNeAR: :func:`merge_runs` joins each run back into its
+  first statement before anything is counted;
 * gold attributions are counted per attribution: a source or cue shared by two attributions is
   two gold items, just as two predicted statements give two mentions.
 """
@@ -36,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
@@ -395,6 +398,7 @@ class _Scorer:
 
     def add_document(self, doc: GoldDocument, statements: Sequence[Statement]) -> None:
         text = doc.text
+        statements = merge_runs(statements, text)
         gold = doc.attributions
         gold_hulls = {
             "content": [hull(a.content) for a in gold],
@@ -483,6 +487,27 @@ class _Scorer:
         }
 
 
+def merge_runs(statements: Sequence[Statement], text: str) -> list[Statement]:
+    """The statements with each quote run as one: a statement that ``continues`` another is
+    folded into the run's first, whose content then runs from the first start to the last end
+    (as PolNeAR's hull of a discontinuous content does) and which keeps its speaker and cue.
+    The run is ``direct`` when all its parts are, else ``mixed``. The input is left as it is."""
+    merged: list[Statement] = []
+    position: dict[int, int] = {}  # input index -> index in merged
+    for i, st in enumerate(statements):
+        first = merged[position[st.continues]] if st.continues in position else None
+        if first is None or first.content is None or st.content is None:
+            position[i] = len(merged)
+            merged.append(replace(st, continues=None))
+            continue
+        start = min(first.content.start, st.content.start)
+        end = max(first.content.end, st.content.end)
+        first.content = Span(text[start:end], start, end)
+        if first.kind != st.kind:
+            first.kind = "mixed"
+    return merged
+
+
 def _span_hull(span: Optional[Span]) -> Optional[Segment]:
     return (span.start, span.end) if span is not None and span.start < span.end else None
 
@@ -512,7 +537,8 @@ def score(gold: Sequence[GoldDocument], predictions: Mapping[str, Sequence[State
     the recall of content (>= 50 %) and of end-to-end attribution. ``agreement`` is, over
     content matches, how often ``Statement.kind`` equals the gold kind and
     ``speaker.mention_kind`` (``none`` without a mention) the gold source kind.
-    Micro-averaged: counts are summed over documents before dividing."""
+    Micro-averaged: counts are summed over documents before dividing. Quote runs are scored
+    as one statement each (:func:`merge_runs`)."""
     scorer = _Scorer()
     for doc in gold:
         scorer.add_document(doc, predictions.get(doc.id, ()))
@@ -548,7 +574,7 @@ def evaluate_polnear(split: str, data_dir: Path, analyze_text: Callable[[str, st
             continue
         if analysis.errors:
             failures.append({"document": doc.id, "error": "; ".join(f"{e.code}: {e.message}" for e in analysis.errors)})
-        predictions[doc.id] = list(analysis.statements)
+        predictions[doc.id] = merge_runs(analysis.statements, doc.text)
 
     statements = [s for ss in predictions.values() for s in ss]
     result = {

@@ -304,7 +304,8 @@ class Store:
                 content_end=content.end if content else None,
                 kind=st.kind, act=st.act, channel=st.channel, stance=st.stance,
                 confidence=float(st.confidence),
-                techniques=", ".join(st.techniques) if st.techniques else None))
+                techniques=", ".join(st.techniques) if st.techniques else None,
+                continues=st.continues))
         ids: dict[int, int] = {}
         if rows:
             ids = dict(enumerate(conn.execute(_INSERT_STATEMENTS, rows).scalars()))

@@ -20,7 +20,8 @@ from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Intege
 SCHEMA_VERSION = "2"
 # What each older version lacks, as statements run in order to bring it up to date.
 MIGRATIONS = {
-    "1": ["ALTER TABLE statements ADD COLUMN channel VARCHAR(12) NOT NULL DEFAULT 'speech'"],
+    "1": ["ALTER TABLE statements ADD COLUMN channel VARCHAR(12) NOT NULL DEFAULT 'speech'",
+          "ALTER TABLE statements ADD COLUMN continues INTEGER"],
 }
 
 metadata = MetaData()
@@ -119,6 +120,7 @@ statements = Table(
     Column("stance", String(12), nullable=False),
     Column("confidence", Float, nullable=False),
     Column("techniques", Text),  # comma-separated copy of statement_techniques, for browsing
+    Column("continues", Integer),  # position of the statement this one continues (a quote run)
     UniqueConstraint("document_id", "position", name="uq_statement_position"),
     # covering indexes for the per-speaker breakdowns and the per-outlet/week statistics
     Index("ix_statements_speaker_act_doc", "speaker_id", "act", "document_id"),

@@ -467,6 +467,7 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
     def api_statements(speaker: Optional[list[str]] = Query(None), speaker_id:
                        Optional[list[int]] = Query(None), act: Optional[list[str]] = Query(None),
                        stance: Optional[list[str]] = Query(None),
+                       channel: Optional[list[str]] = Query(None),
                        kind: Optional[list[str]] = Query(None),
                        technique: Optional[list[str]] = Query(None),
                        outlet: Optional[list[str]] = Query(None), since: Optional[str] = None,
@@ -480,7 +481,8 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
         df = store.statements(speaker=speaker, speaker_id=speaker_id, act=act, stance=stance,
                               kind=kind, technique=technique, outlet=outlet, since=since,
                               until=until, text=text, document_id=document_id,
-                              speaker_type=speaker_type, limit=limit, offset=offset)
+                              speaker_type=speaker_type, channel=channel, limit=limit,
+                              offset=offset)
         rows = corpus.records(df)
         return Page(rows=rows, count=len(rows), limit=limit, offset=offset)
 

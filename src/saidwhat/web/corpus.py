@@ -109,7 +109,7 @@ def load_analysis(store, document_id: int) -> tuple[Analysis, list[Optional[int]
             speaker=speaker, cue=Span(r["cue_text"], r["cue_start"], r["cue_end"]),
             content=content, kind=r["kind"], act=r["act"], channel=r["channel"], stance=r["stance"],
             confidence=r["confidence"],
-            techniques=sorted(statement_techniques.get(r["id"], []))))
+            techniques=sorted(statement_techniques.get(r["id"], [])), continues=r["continues"]))
         speaker_ids.append(r["speaker_id"])
     analysis.techniques = [TechniqueSpan(t["technique"], t["start_char"], t["end_char"],
                                          t["text"], t["score"]) for t in techs]

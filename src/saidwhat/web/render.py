@@ -121,7 +121,7 @@ def render_analysis(analysis: Analysis, *,
             role=sp.role, organization=sp.organization,
             mention=mention.text if mention else None, mention_kind=sp.mention_kind,
             cue=st.cue.text, content=st.content.text if st.content else None, kind=st.kind,
-            act=st.act, stance=st.stance, confidence=st.confidence,
+            act=st.act, channel=st.channel, stance=st.stance, confidence=st.confidence,
             techniques=[(t, technique_title(t), technique_class(t)) for t in techniques],
             figures=[dict(text=f.text, value=f.value, unit=f.unit)
                      for f in figures_of.get(i, [])]))

@@ -47,6 +47,7 @@ class StatementModel(_Strict):
     stance: Stance
     confidence: float = Field(ge=0, le=1)
     techniques: list[str]
+    continues: Optional[int] = Field(ge=0)
 
 
 class BlockModel(_Strict):

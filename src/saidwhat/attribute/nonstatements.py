@@ -1,0 +1,43 @@
+"""What looks like a statement and is not one, decided after the statements are found.
+
+The rules and the learnt scorer find every clause a verb could report; a reader of "who said
+what" wants only what someone said, thought or perceived. Three general cases are not:
+
+* a refusal to speak ("declined to comment", "refused to say when …") reports a speech act
+  with no content: it stays, as a ``summary``;
+* a thought with no one thinking it ("which is expected to lay off …", "is viewed as"): an
+  agentless passive names nobody;
+* a content whose "speaker" is a word that names nobody ("this shows …", "nothing indicated
+  …", "you want to …").
+"""
+from __future__ import annotations
+
+import re
+from saidwhat.attribute.lexicon import THOUGHT_VERBS
+
+_REFUSALS = {"decline", "refuse"}
+_NOT_SAYING = re.compile(
+    r"^to (comment|say|elaborate|discuss|speak|answer|respond|confirm|deny|detail|disclose|"
+    r"reveal|explain|talk|specify|identify|name|give|provide|offer)\b", re.I)
+_NOBODY = {"this", "these", "those", "nothing", "something", "anything", "everything", "none",
+           "you", "all"}
+
+
+def refusal(cue_lemma: str, content_text: str) -> bool:
+    """"declined to comment": a speech act reported without content (a summary)."""
+    return cue_lemma in _REFUSALS and bool(_NOT_SAYING.match(content_text.strip()))
+
+
+def names_nobody(cue_lemma: str, speaker_token, carried: bool, cue=None) -> bool:
+    """A statement no one makes: an agentless thought ("is expected to", "which is believed
+    to be": the passive's subject is what is thought, not who thinks it), or a "speaker"
+    that is no one."""
+    if carried:
+        return False
+    if cue_lemma in THOUGHT_VERBS and (speaker_token is None or (
+            cue is not None and any(c.dep_ in ("auxpass", "nsubjpass") for c in cue.children)
+            and not any(c.dep_ == "agent" for c in cue.children))):
+        return True
+    if speaker_token is None:
+        return False
+    return speaker_token.lower_ in _NOBODY and speaker_token.pos_ in ("PRON", "DET")

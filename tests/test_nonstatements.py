@@ -1,0 +1,22 @@
+"""What looks like a statement and is not one (attribute/nonstatements.py), end to end."""
+from __future__ import annotations
+
+
+def test_a_refusal_to_comment_is_a_summary_without_content(analyze_text):
+    a = analyze_text("A spokeswoman for the company declined to comment on the report.\n")
+    assert [(s.kind, s.content) for s in a.statements] == [("summary", None)]
+    assert a.statements[0].speaker.name.startswith("A spokeswoman for the company")
+
+
+def test_an_agentless_thought_is_no_statement(analyze_text):
+    text = ("The company, which is expected to cut 4,000 jobs, reported a loss.\n"
+            "The merger is widely believed to be dead.\n")
+    assert [s for s in analyze_text(text).statements if s.channel == "thought"] == []
+
+
+def test_a_speaker_that_names_nobody_is_no_statement(analyze_text):
+    text = ("This shows that the policy has failed.\n"
+            "Nothing indicated that he was at home.\n"
+            "The minister said that the policy had worked.\n")
+    names = [s.speaker.name for s in analyze_text(text).statements]
+    assert names == ["The minister"]
