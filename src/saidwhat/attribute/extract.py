@@ -350,11 +350,13 @@ class PieceReader:
                             extra={"rule": "cue", "cue_token": verb})
 
     def subject_of(self, verb: Token, depth: int = 0) -> Optional[Token]:
-        for child in verb.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                if child.lower_ == "it" and verb.lemma_.lower() in _RAISING_VERBS:
-                    return None  # "it seems that …": nobody is said to speak
-                return child
+        # the subject nearest the verb: the small parser sometimes gives a verb two
+        # ("Wikileaks editor-in-chief Kristinn Hrafnsson said": Wikileaks and Hrafnsson)
+        for child in sorted((c for c in verb.children if c.dep_ in _SUBJECT_DEPS),
+                            key=lambda c: abs(c.i - verb.i)):
+            if child.lower_ == "it" and verb.lemma_.lower() in _RAISING_VERBS:
+                return None  # "it seems that …": nobody is said to speak
+            return child
         for child in verb.children:
             if child.dep_ == "agent":  # "was criticized by his rivals": the rivals speak
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -365,6 +367,11 @@ class PieceReader:
         if depth < 3 and verb.dep_ in PARTICIPLE_LINKS and verb.head.i != verb.i:
             if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in _NOMINAL:
                 return verb.head  # "the man shouting …": the noun the participle modifies
+            if (verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.head.pos_ in _NOMINAL
+                    and verb.i > 0 and verb.doc[verb.i - 1].text == ","):
+                # "The company, which is expected to …, confirmed that …": a finite verb the
+                # parser hung from its subject as a modifier
+                return verb.head
             # "…, adding that …", "said X and added Y", "wants to explain": the speaker is
             # the governing subject.
             head = verb.head
