@@ -17,7 +17,7 @@ from typing import Optional
 from spacy.tokens import Doc, Token
 
 from saidwhat.attribute.cues import cue_lemma, cue_tokens
-from saidwhat.attribute.lexicon import (BELIEF_VERBS, INFINITIVE_CONTENT_VERBS,
+from saidwhat.attribute.lexicon import (BELIEF_VERBS, DOCUMENT_WORDS, INFINITIVE_CONTENT_VERBS,
                                         PARTICIPLE_LINKS, SPEECH_VERBS, SUMMARY_ACTS)
 from saidwhat.attribute.quotes import Quote
 
@@ -219,7 +219,7 @@ class PieceReader:
             lemma = cue_lemma(token)
             if lemma and not self.inside_quote(token):
                 st = self.from_cue(token, lemma)
-            elif token.lower_ == "according" and not self.inside_quote(token):
+            elif token.lower_ in ("according", "per") and not self.inside_quote(token):
                 st = self.from_according(token)
             else:
                 continue
@@ -350,10 +350,14 @@ class PieceReader:
                             extra={"rule": "cue", "cue_token": verb})
 
     def subject_of(self, verb: Token, depth: int = 0) -> Optional[Token]:
-        # the subject nearest the verb: the small parser sometimes gives a verb two
-        # ("Wikileaks editor-in-chief Kristinn Hrafnsson said": Wikileaks and Hrafnsson)
-        for child in sorted((c for c in verb.children if c.dep_ in _SUBJECT_DEPS),
-                            key=lambda c: abs(c.i - verb.i)):
+        # the small parser sometimes gives a verb two subjects ("Wikileaks editor-in-chief
+        # Kristinn Hrafnsson said"): a named person first, then the nearer one, never a noun
+        # right after a preposition ("A spokesperson … because of agency policy said")
+        def rank(c: Token):
+            after_preposition = c.left_edge.i > 0 and self.doc[c.left_edge.i - 1].pos_ == "ADP"
+            return after_preposition, c.ent_type_ != "PERSON", abs(c.i - verb.i)
+
+        for child in sorted((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), key=rank):
             if child.lower_ == "it" and verb.lemma_.lower() in _RAISING_VERBS:
                 return None  # "it seems that …": nobody is said to speak
             return child
@@ -542,8 +546,18 @@ class PieceReader:
 
     # -- according to X ------------------------------------------------------------------
     def from_according(self, according: Token) -> Optional[RawStatement]:
-        to = next((c for c in according.children if c.lower_ == "to"), None)
-        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        """"according to X" and "per X" ("…, per the WHO, is …"), where X is a source: a
+        name or a document, not a unit ("per cent", "per year")."""
+        if according.lower_ == "per":
+            to = according
+            source = next((c for c in according.children if c.dep_ == "pobj"), None)
+            if source is None or not (source.ent_type_ in ("PERSON", "ORG", "NORP")
+                                      or source.lemma_.lower() in DOCUMENT_WORDS):
+                return None
+        else:
+            to = next((c for c in according.children if c.lower_ == "to"), None)
+            source = next((c for c in to.children if c.dep_ == "pobj"), None) \
+                if to is not None else None
         if source is None:
             return None
         clause_head = according.head
@@ -553,10 +567,14 @@ class PieceReader:
         tokens = [t for t in clause_head.subtree if t.i not in skip]
         if not tokens:
             return None
-        # Only the contiguous stretch on one side of "according to X" is the content.
+        # Only the contiguous stretch on one side of "according to X" is the content; "per X"
+        # set off by commas inside its clause reports the whole clause around it.
         before = [t for t in tokens if t.i < according.i]
         after = [t for t in tokens if t.i > according.i]
         side = before if len(before) >= len(after) else after
+        if according.lower_ == "per" and before and after and according.i > 0 \
+                and self.doc[according.i - 1].text == ",":
+            side = tokens
         if not side:
             return None
         start, end = self.trim(*self.span_of(side))

@@ -703,6 +703,9 @@ class SpeakerResolver:
                         gender is None or speaker.gender in (None, gender)):
                     return speaker
                 return None
+        if word in ORG_WORDS and any(c.ent_type_ in ("NORP", "GPE") and c.i < token.i
+                                     for c in token.children):
+            return None  # "the South Korean government": named by its own words
         if word in ORG_WORDS or plural:
             orgs = self._recent(position, ("ORG",))
             for org in orgs:  # "the ministry" -> the Defense Ministry; "the doctors" -> Doctors for …
