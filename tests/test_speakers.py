@@ -100,3 +100,12 @@ def test_a_description_resolves_to_the_organisation_it_fits(analyze_text):
 def test_parse_name(name, given, surname):
     parts = parse_name(name)
     assert (parts.given, parts.surname) == (given, surname)
+
+
+def test_sources_named_together_are_a_group_with_its_members(analyze_text):
+    text = ("Lt. Col. Mark Halvorsen and Dana Pruitt, an aide to the vice president, spoke "
+            "on Tuesday.\n\nHalvorsen and Pruitt testified that the call was improper.\n")
+    st = next(s for s in analyze_text(text).statements if "improper" in s.content.text)
+    assert st.speaker.type == "GROUP"
+    assert st.speaker.members == ["Mark Halvorsen", "Dana Pruitt"]
+    assert st.speaker.name == "Mark Halvorsen and Dana Pruitt"

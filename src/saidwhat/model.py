@@ -70,6 +70,8 @@ class Speaker:
     type: str = "PERSON"  # PERSON | ORG | GROUP | UNKNOWN
     mention: Optional[Span] = None
     mention_kind: str = "name"  # name | pronoun | description | none
+    # A group named by its members ("Vindman and Williams testified"): their names.
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -75,6 +75,7 @@ class Entity:
     descriptors: set[str] = field(default_factory=set)  # lower-cased words that describe it
     head: Optional[tuple[str, bool]] = None  # a description's head noun: (lemma, plural)
     votes: dict[str, int] = field(default_factory=dict)  # gendered pronouns after its mentions
+    members: list["Entity"] = field(default_factory=list)  # of a group named by its members
 
     def settle_gender(self) -> None:
         """Gender from the pronouns that follow the person's mentions, when they agree at
@@ -96,7 +97,8 @@ class Entity:
         prefix = {"PERSON": "person", "ORG": "org"}.get(self.kind, "description")
         return Speaker(name=self.name, id=f"{prefix}:{slug(self.name)}", title=self.title,
                        role=self.role, organization=self.organization, type=self.kind,
-                       mention=mention, mention_kind=mention_kind)
+                       mention=mention, mention_kind=mention_kind,
+                       members=[m.name for m in self.members])
 
 
 def _clean_name(text: str) -> str:
@@ -175,6 +177,8 @@ class SpeakerResolver:
         self.mentions: list[tuple[int, Entity]] = []  # (offset, entity) of every mention
         self.last_speaker: Optional[Entity] = None
         self.name_forms: dict[str, set[str]] = {}  # surname -> untagged "Given Surname" forms
+        self._doc_ents: dict[int, tuple] = {}  # each registered piece's entities, read once
+        self.coordinations: dict[tuple[int, ...], Entity] = {}  # "A and B", by members
         self.sentence_starts: list[int] = []  # offsets of every sentence, in text order
         self.roles: dict[int, str] = {}  # dependency of each person mention, by offset
         self._settled = False  # acronyms joined, genders decided: once, at the first resolve
@@ -182,6 +186,7 @@ class SpeakerResolver:
     # -- registration of named entities -------------------------------------------------------
     def register(self, doc, offset: int) -> None:
         ents = doc.ents  # walks the whole doc on every access: read it once
+        self._doc_ents[id(doc)] = ents
         people = [ent for ent in ents if ent.label_ in _NAME_ENTS or _titled(ent)]
         for ent in ents:
             if ent.label_ in _NAME_ENTS or _titled(ent):
@@ -214,6 +219,12 @@ class SpeakerResolver:
                 full = self.untagged_name(token)
                 if full:
                     self.name_forms.setdefault(fold(token.text), set()).add(full)
+
+    def ents_of(self, doc) -> tuple:
+        ents = self._doc_ents.get(id(doc))
+        if ents is None:
+            ents = self._doc_ents[id(doc)] = doc.ents
+        return ents
 
     @staticmethod
     def count_pronouns(person: Entity, ent, people) -> None:
@@ -416,17 +427,16 @@ class SpeakerResolver:
         """Title, role and organisation from the words before the name in its noun phrase,
         or from an apposition after it; every describing word is kept for descriptions."""
         head = ent.root
-        before = [t for t in head.subtree if t.i < ent.start and (
-            t.dep_ in ("compound", "amod", "nmod", "poss", "case") or t.ent_type_)]
+        before = [t for t in ent.doc[head.left_edge.i:ent.start] if (
+            t.dep_ in ("compound", "amod", "nmod", "poss", "case") or t.ent_type_)
+            and head.is_ancestor(t)]
         words = " ".join(t.text for t in sorted(before, key=lambda t: t.i))
-        orgs = [e for e in ents if e.label_ == "ORG" and e.end <= ent.start
-                and e.text.split()[-1].lower() not in self.people
-                and e.start >= (min((t.i for t in before), default=ent.start))]
+        lo, hi = min((t.i for t in before), default=ent.start), ent.start
         appos = [c for c in head.children if c.dep_ == "appos"]
-        if appos and not words:
+        from_appos = bool(appos) and not words
+        if from_appos:
             words = " ".join(t.text for t in appos[0].subtree)
-            orgs = [e for e in ent.doc.ents if e.label_ == "ORG"
-                    and appos[0].left_edge.i <= e.start and e.end <= appos[0].right_edge.i + 1]
+            lo, hi = appos[0].left_edge.i, appos[0].right_edge.i + 1
         if head.dep_ == "appos" and head.head.pos_ == "NOUN":
             # "Her husband, Frank Fiorina": the noun the name stands beside describes it
             described = [t for t in head.head.subtree if t.i <= head.head.i]
@@ -436,8 +446,10 @@ class SpeakerResolver:
             gender = MALE_WORDS.get(word) or FEMALE_WORDS.get(word)
             if gender and person.gender is None:
                 person.gender = gender
-        if person.title is not None or person.role is not None:
+        if person.title is not None or person.role is not None or not words.strip():
             return
+        orgs = [e for e in ents if e.label_ == "ORG" and lo <= e.start and e.end <= hi
+                and (from_appos or e.text.split()[-1].lower() not in self.people)]
         org_text = orgs[0].text if orgs else None
         rest = words
         if org_text:
@@ -471,6 +483,8 @@ class SpeakerResolver:
                 return self.last_speaker.speaker(None, "none")
             return Speaker(name="", id="", type="UNKNOWN", mention=mention, mention_kind="none")
         entity, kind = self.entity_for(token, offset, mention)
+        if entity is not None and entity.kind in ("PERSON", "ORG"):
+            entity = self.coordinated(token, entity, offset)
         if entity is None:
             name = self.description_name(token, mention, offset)
             entity = Entity("GROUP", [name], head=(token.lemma_.lower(),
@@ -482,6 +496,32 @@ class SpeakerResolver:
         self.mentions.append((offset + token.idx, entity))
         self.last_speaker = entity
         return entity.speaker(mention, kind)
+
+    def coordinated(self, token: Token, entity: Entity, offset: int) -> Entity:
+        """"Vindman and Williams testified": a group of the people (or organisations) named
+        together, each resolved as a name; one group per set of members, so that "they" and
+        a later "Vindman and Williams" find it again."""
+        others = [c for c in token.conjuncts if c.pos_ == "PROPN" and c.i > token.i]
+        if not others or not any(c.dep_ == "cc" and c.lower_ in ("and", "&")
+                                 for c in token.children):
+            return entity
+        between = token.doc.text[token.idx:others[-1].idx]
+        if "\n" in between or between.count(",") > len(others) - 1 or "—" in between:
+            return entity  # a list, not a pair of sources named together
+        members = [entity]
+        for other in others:
+            member, _ = self.entity_for(other, offset)
+            if member is None or member.kind not in ("PERSON", "ORG") or member in members:
+                return entity
+            members.append(member)
+        key = tuple(id(m) for m in members)
+        group = self.coordinations.get(key)
+        if group is None:
+            names = [m.name for m in members]
+            name = ", ".join(names[:-1]) + " and " + names[-1]
+            group = Entity("GROUP", [name], head=(token.lemma_.lower(), True), members=members)
+            self.coordinations[key] = group
+        return group
 
     def description_name(self, token: Token, mention: Optional[Span], offset: int) -> str:
         """A described source's name: its noun phrase with the modifiers that say what it is
@@ -566,12 +606,12 @@ class SpeakerResolver:
         joined = ("compound", "appos") if token.pos_ != "NOUN" else ("appos",)
         for t in [token] + [c for c in token.children if c.dep_ in joined]:
             if t.ent_type_ in _NAME_ENTS:
-                ent = next(e for e in token.doc.ents if e.start <= t.i < e.end)
+                ent = next(e for e in self.ents_of(token.doc) if e.start <= t.i < e.end)
                 if len(ent.text) == 1:
                     break
                 return self.person_for(person_name(ent), position=position), "name"
             if t.ent_type_ == "ORG" or (t.ent_type_ in ("GPE", "NORP") and t.i == token.i):
-                ent = next(e for e in token.doc.ents if e.start <= t.i < e.end)
+                ent = next(e for e in self.ents_of(token.doc) if e.start <= t.i < e.end)
                 fuller = self.fuller_org(ent.text) if len(ent) == 1 else None
                 if fuller is not None:
                     return fuller, "name"
@@ -597,7 +637,7 @@ class SpeakerResolver:
         if token.tag_ in ("NNS", "NNPS"):
             # "The doctors, members of a group called Doctors for Camp Closure, …": the group
             for appos in (c for c in token.children if c.dep_ == "appos"):
-                ent = next((e for e in token.doc.ents if e.label_ == "ORG"
+                ent = next((e for e in self.ents_of(token.doc) if e.label_ == "ORG"
                             and appos.left_edge.i <= e.start and e.end <= appos.right_edge.i + 1),
                            None)
                 if ent is not None:

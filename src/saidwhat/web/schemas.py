@@ -35,6 +35,7 @@ class SpeakerModel(_Strict):
     type: Literal["PERSON", "ORG", "GROUP", "UNKNOWN"]
     mention: Optional[SpanModel]
     mention_kind: Literal["name", "pronoun", "description", "none"]
+    members: list[str]
 
 
 class StatementModel(_Strict):
