@@ -8,12 +8,15 @@ what" wants only what someone said, thought or perceived. Three general cases ar
 * a thought with no one thinking it ("which is expected to lay off …", "is viewed as"): an
   agentless passive names nobody;
 * a content whose "speaker" is a word that names nobody ("this shows …", "nothing indicated
-  …", "you want to …").
+  …", "you want to …");
+* a learnt candidate of a verb whose candidates are mostly wrong even by PolNeAR's wide measure
+  of attribution ("rolled out", "struggled to", "included"; the list and its numbers are in
+  lexicon.py).
 """
 from __future__ import annotations
 
 import re
-from saidwhat.attribute.lexicon import THOUGHT_VERBS
+from saidwhat.attribute.lexicon import THOUGHT_VERBS, UNRELIABLE_CANDIDATE_VERBS
 
 _REFUSALS = {"decline", "refuse"}
 _NOT_SAYING = re.compile(
@@ -41,3 +44,8 @@ def names_nobody(cue_lemma: str, speaker_token, carried: bool, cue=None) -> bool
     if speaker_token is None:
         return False
     return speaker_token.lower_ in _NOBODY and speaker_token.pos_ in ("PRON", "DET")
+
+
+def unreliable(cue_lemma: str, learnt: bool) -> bool:
+    """A candidate the learnt scorer kept for a verb it is mostly wrong about."""
+    return learnt and cue_lemma in UNRELIABLE_CANDIDATE_VERBS
