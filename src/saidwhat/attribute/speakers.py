@@ -211,11 +211,13 @@ class SpeakerResolver:
                     self.roles[offset + ent.start_char] = ent.root.dep_
         self.sentence_starts.extend(offset + sent.start_char for sent in doc.sents)
         for token in doc:
+            if token.pos_ != "PROPN" or token.dep_ == "compound":
+                continue
             # a surname alone, or tagged on its own ("Coach (Frank) Vogel": two entities)
             alone = not token.ent_type_ or (token.ent_type_ == "PERSON" and token.ent_iob_ == "B"
                                             and (token.i + 1 == len(doc)
                                                  or doc[token.i + 1].ent_iob_ != "I"))
-            if token.pos_ == "PROPN" and token.dep_ != "compound" and alone:
+            if alone:
                 full = self.untagged_name(token)
                 if full:
                     self.name_forms.setdefault(fold(token.text), set()).add(full)
@@ -230,13 +232,13 @@ class SpeakerResolver:
     def count_pronouns(person: Entity, ent, people) -> None:
         """Evidence of a person's gender: the gendered pronouns that follow a subject mention
         of them, up to the next person's mention or the end of the next sentence."""
+        if ent.root.dep_ not in ("nsubj", "nsubjpass"):
+            return  # a subject's pronouns are the ones that go on talking about it
         doc = ent.doc
         following = [e.start for e in people if e.start >= ent.end]
         stop = min(following, default=len(doc))
         if ent.sent.end < len(doc):
             stop = min(stop, doc[ent.sent.end].sent.end)
-        if ent.root.dep_ not in ("nsubj", "nsubjpass"):
-            return  # a subject's pronouns are the ones that go on talking about it
         for t in doc[ent.end:stop]:
             gender = _PRONOUN_GENDER.get(t.lower_)
             if gender and t.dep_ in ("nsubj", "nsubjpass", "poss"):
