@@ -1,6 +1,8 @@
 """What looks like a statement and is not one (attribute/nonstatements.py), end to end."""
 from __future__ import annotations
 
+import pytest
+
 
 def test_a_refusal_to_comment_is_a_summary_without_content(analyze_text):
     a = analyze_text("A spokeswoman for the company declined to comment on the report.\n")
@@ -20,3 +22,19 @@ def test_a_speaker_that_names_nobody_is_no_statement(analyze_text):
             "The minister said that the policy had worked.\n")
     names = [s.speaker.name for s in analyze_text(text).statements]
     assert names == ["The minister"]
+
+
+
+@pytest.mark.parametrize("text, contents", [
+    # a decision is no statement, an agreement that something is so is one
+    ("SoftBank agreed to inject $6.5 billion into the company last month.\n"
+     "The council voted to approve the budget on Tuesday.\n"
+     "The ministers agreed that the talks had failed.\n", ["the talks had failed"]),
+    # a quoted title is no statement
+    ("The band played a long set on Friday night.\n\n"
+     "“Takin’ It to the Streets,” the closing song, had the crowd on its feet.\n\n"
+     "“We have never played a better show,” the singer said.\n",
+     ["“We have never played a better show,”"]),
+])
+def test_decisions_and_titles_are_no_statements(analyze_text, text, contents):
+    assert [s.content.text for s in analyze_text(text).statements if s.content] == contents

@@ -27,6 +27,8 @@ _RAISING_VERBS = {"seem", "appear"}
 _AS_VERBS = {"dismiss", "describe", "call", "label", "brand", "deride", "denounce", "reject",
              "characterize", "characterise", "portray", "mock", "ridicule", "condemn", "slam",
              "praise", "hail", "criticize", "criticise", "blast", "attack"}
+_TITLE_SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "and", "or", "for", "at", "by",
+                      "with", "from"}
 _EDGE_PUNCT = set(".,;:!?—–-()[]")
 
 
@@ -613,7 +615,12 @@ class PieceReader:
     def sentence_like(self, quote: Quote) -> bool:
         """Whether a quote is long enough to be said on its own rather than a title or a
         scare-quoted phrase."""
-        return len(self.text[slice(*quote.inner)].split()) >= 4
+        words = self.text[slice(*quote.inner)].split()
+        # every word capitalised: the title of a song, a book, a campaign ("Takin' It to the
+        # Streets"), not something said
+        title = len(words) <= 8 and all(w[:1].isupper() or not w[:1].isalpha()
+                                        or w.lower() in _TITLE_SMALL_WORDS for w in words)
+        return len(words) >= 4 and not title
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         """(start, end) text offsets of the sentence holding ``pos``."""

@@ -9,6 +9,7 @@ what" wants only what someone said, thought or perceived. Three general cases ar
   agentless passive names nobody;
 * a content whose "speaker" is a word that names nobody ("this shows …", "nothing indicated
   …", "you want to …");
+* a decision ("agreed to …", "voted to …");
 * a learnt candidate of a verb whose candidates are mostly wrong even by PolNeAR's wide measure
   of attribution ("rolled out", "struggled to", "included"; the list and its numbers are in
   lexicon.py).
@@ -49,3 +50,12 @@ def names_nobody(cue_lemma: str, speaker_token, carried: bool, cue=None) -> bool
 def unreliable(cue_lemma: str, learnt: bool) -> bool:
     """A candidate the learnt scorer kept for a verb it is mostly wrong about."""
     return learnt and cue_lemma in UNRELIABLE_CANDIDATE_VERBS
+
+
+_DECISION_VERBS = {"agree", "decide", "vote", "opt", "resolve", "elect", "choose"}
+
+
+def decision(cue_lemma: str, content_text: str) -> bool:
+    """"agreed to inject $6.5 billion", "voted to approve": a decision, not a statement ("agreed
+    that …" still reports what was said)."""
+    return cue_lemma in _DECISION_VERBS and content_text.lstrip().lower().startswith("to ")
