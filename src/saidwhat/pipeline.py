@@ -18,7 +18,7 @@ from saidwhat.attribute.acts import speech_act
 from saidwhat.attribute.channels import channel_of
 from saidwhat.attribute.contents import load_tagger, refine
 from saidwhat.attribute.extract import PieceReader, RawStatement
-from saidwhat.attribute.nonstatements import decision, names_nobody, refusal, unreliable
+from saidwhat.attribute.nonstatements import verdict
 from saidwhat.attribute.quotes import find_quotes
 from saidwhat.attribute.scorer import load_scorer
 from saidwhat.attribute.speakers import SpeakerResolver
@@ -121,12 +121,12 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
         if cue_token is None:
             words = reader.tokens_in(st.cue)
             cue_token = words[0] if words is not None and len(words) else None
-        if names_nobody(st.cue_lemma, st.speaker_token, st.carried, cue_token) or \
-                unreliable(st.cue_lemma, "option" in st.extra) or (
-                st.content and decision(st.cue_lemma, text[st.content[0]:st.content[1]])):
+        judged = verdict(st.cue_lemma, text[st.content[0]:st.content[1]] if st.content else None,
+                         st.speaker_token, st.carried, cue_token, learnt="option" in st.extra)
+        if judged == "drop":
             continue
-        if st.content and refusal(st.cue_lemma, text[st.content[0]:st.content[1]]):
-            st.content, st.kind = None, "summary"  # "declined to comment": no content
+        if judged == "summary":  # "declined to comment": no content
+            st.content, st.kind = None, "summary"
         mention_span = reader.clip_mention(st.speaker_span, st.cue, st.content)
         mention = Span(text[mention_span[0]:mention_span[1]], *mention_span) \
             if mention_span else None

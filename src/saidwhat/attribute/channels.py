@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-from saidwhat.model import CHANNELS  # noqa: F401  (the values channel_of returns)
-
 from saidwhat.attribute.lexicon import (DOCUMENT_WORDS, PERCEPTION_VERBS,
                                         PERCEPTION_VERBS_OF_DOCUMENTS, THOUGHT_VERBS)
 

@@ -17,6 +17,8 @@ what" wants only what someone said, thought or perceived. Three general cases ar
 from __future__ import annotations
 
 import re
+from typing import Optional
+
 from saidwhat.attribute.lexicon import THOUGHT_VERBS, UNRELIABLE_CANDIDATE_VERBS
 
 _REFUSALS = {"decline", "refuse"}
@@ -59,3 +61,15 @@ def decision(cue_lemma: str, content_text: str) -> bool:
     """"agreed to inject $6.5 billion", "voted to approve": a decision, not a statement ("agreed
     that …" still reports what was said)."""
     return cue_lemma in _DECISION_VERBS and content_text.lstrip().lower().startswith("to ")
+
+
+def verdict(cue_lemma: str, content_text: Optional[str], speaker_token, carried: bool,
+            cue=None, learnt: bool = False) -> str:
+    """What becomes of a found statement: ``"drop"`` (no statement at all), ``"summary"`` (a
+    speech act without content) or ``"keep"``."""
+    if names_nobody(cue_lemma, speaker_token, carried, cue) or unreliable(cue_lemma, learnt) \
+            or (content_text and decision(cue_lemma, content_text)):
+        return "drop"
+    if content_text and refusal(cue_lemma, content_text):
+        return "summary"
+    return "keep"

@@ -646,10 +646,21 @@ class SpeakerResolver:
                     return self.org_for(self.org_name(ent)), "description"
         return self.description_antecedent(token, position), "description"
 
+    def _nearest_first(self, lo: int, hi: int) -> list[tuple[int, Entity]]:
+        """The mentions at offsets ``lo <= at < hi``, the nearest to ``hi`` first (mentions at
+        one offset in the order they were seen)."""
+        return [(at, e) for at, e in sorted(self.mentions, key=lambda m: -m[0]) if lo <= at < hi]
+
+    def _sentence_and_previous(self, token: Token, offset: int) -> tuple[int, int]:
+        """Text offsets where ``token``'s sentence and the sentence before it begin."""
+        sentence_start = offset + token.sent.start_char
+        i = bisect_right(self.sentence_starts, sentence_start - 1)
+        return sentence_start, self.sentence_starts[i - 1] if i > 0 else sentence_start
+
     def _recent(self, position: int, kinds: tuple[str, ...]) -> list[Entity]:
         seen, out = set(), []
-        for at, entity in sorted(self.mentions, key=lambda m: m[0], reverse=True):
-            if at < position and entity.kind in kinds and id(entity) not in seen:
+        for _, entity in self._nearest_first(-1, position):
+            if entity.kind in kinds and id(entity) not in seen:
                 seen.add(id(entity))
                 out.append(entity)
         return out
@@ -658,20 +669,16 @@ class SpeakerResolver:
         pronoun = token.lower_
         gender = PERSONAL_PRONOUNS.get(pronoun)
         if gender in ("male", "female"):
-            sentence_start = offset + token.sent.start_char
+            sentence_start, previous_start = self._sentence_and_previous(token, offset)
             # earlier in the same sentence: its subjects first, then other mentions, never
             # a possessor ("Epstein's behaviour … an alibi he cited")
-            before = [(at, e) for at, e in sorted(self.mentions, key=lambda m: -m[0])
-                      if sentence_start <= at < position and e.kind == "PERSON"
-                      and self.roles.get(at) != "poss"]
+            before = [(at, e) for at, e in self._nearest_first(sentence_start, position)
+                      if e.kind == "PERSON" and self.roles.get(at) != "poss"]
             same_sentence = [e for at, e in before if self.roles.get(at, "").startswith("nsubj")]
             same_sentence += [e for at, e in before if e not in same_sentence]
             # then the subject of the sentence before ("Omar asked … She added")
-            i = bisect_right(self.sentence_starts, sentence_start - 1)
-            previous_start = self.sentence_starts[i - 1] if i > 0 else sentence_start
-            previous = [e for at, e in sorted(self.mentions, key=lambda m: -m[0])
-                        if previous_start <= at < sentence_start and e.kind == "PERSON"
-                        and self.roles.get(at, "").startswith("nsubj")]
+            previous = [e for at, e in self._nearest_first(previous_start, sentence_start)
+                        if e.kind == "PERSON" and self.roles.get(at, "").startswith("nsubj")]
             # in its own and the sentence before, the nearest person who can be it; farther
             # back, a person of that gender before one whose gender the article never shows
             near = next((p for p in same_sentence + previous if p.gender in (None, gender)),
@@ -696,12 +703,9 @@ class SpeakerResolver:
             return entity.head[1] if gender == "plural" else (
                 not entity.head[1] and entity.head[0] in DOCUMENT_WORDS)
 
-        sentence_start = offset + token.sent.start_char
-        i = bisect_right(self.sentence_starts, sentence_start - 1)
-        previous_start = self.sentence_starts[i - 1] if i > 0 else sentence_start
+        _, previous_start = self._sentence_and_previous(token, offset)
         # an organisation or group just named, in this sentence or the one before, first
-        near = [e for at, e in sorted(self.mentions, key=lambda m: -m[0])
-                if previous_start <= at < position and fits(e)]
+        near = [e for _, e in self._nearest_first(previous_start, position) if fits(e)]
         if self.last_speaker is not None and fits(self.last_speaker) and (
                 not near or self.last_speaker in near):
             return self.last_speaker

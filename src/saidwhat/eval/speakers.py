@@ -40,7 +40,8 @@ def load_gold(data: Path = DEFAULT_DATA, half: str = "all") -> list[dict]:
 
 
 def score(gold: list[dict], predictions: dict[str, dict], tool) -> dict:
-    """Counts of the shared tool's measures, plus the error records."""
+    """Counts of the shared tool's measures, its P / R / F1 of statements and of attributions
+    (``measures``), plus the error records."""
     tot: collections.Counter = collections.Counter()
     by_kind: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     errors: list[dict] = []
@@ -78,21 +79,18 @@ def score(gold: list[dict], predictions: dict[str, dict], tool) -> dict:
                            for i, s in enumerate(gg) if i not in matched_g]
                 errors += [{"doc": g["doc_id"][:8], "what": "spurious", "pred": s}
                            for i, s in enumerate(pp) if i not in matched_p]
-    return {"counts": tot, "by_kind": dict(by_kind), "errors": errors}
-
-
-def _prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
-    p = tp / npred if npred else 0.0
-    r = tp / ngold if ngold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    measures = {scope: (tool.prf(tot[scope + ".tp"], tot[scope + ".pred"], tot[scope + ".gold"]),
+                        tool.prf(tot[scope + ".right"], tot[scope + ".pred"],
+                                 tot[scope + ".gold"]))
+                for scope in ("all", "speech")}
+    return {"counts": tot, "measures": measures, "by_kind": dict(by_kind), "errors": errors}
 
 
 def format_report(result: dict) -> str:
     tot = result["counts"]
     lines = []
     for scope, label in (("all", "statements (all channels)"), ("speech", "statements (speech only)")):
-        p, r, f = _prf(tot[scope + ".tp"], tot[scope + ".pred"], tot[scope + ".gold"])
-        _, _, af = _prf(tot[scope + ".right"], tot[scope + ".pred"], tot[scope + ".gold"])
+        (p, r, f), (_, _, af) = result["measures"][scope]
         acc = tot[scope + ".right"] / tot[scope + ".tp"] if tot[scope + ".tp"] else 0.0
         lines.append(f"{label:27s} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   speaker name {acc:.3f}"
                      f"   attribution F1 {af:.3f}")
