@@ -109,3 +109,51 @@ def test_sources_named_together_are_a_group_with_its_members(analyze_text):
     assert st.speaker.type == "GROUP"
     assert st.speaker.members == ["Mark Halvorsen", "Dana Pruitt"]
     assert st.speaker.name == "Mark Halvorsen and Dana Pruitt"
+
+
+def test_a_description_whose_apposition_names_one_person_is_that_person(analyze_text):
+    text = ("Another diplomat, former special envoy to Norway Karl Brenner, changed his account "
+            "to say that the meeting had been about trade.\n\n"
+            "Last year, the then UK Trade Secretary, Priya Mehta, said the talks were over.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["the meeting had been about trade"] == "Karl Brenner"
+    assert names["the talks were over"] == "Priya Mehta"
+
+
+def test_a_group_named_in_its_apposition_takes_that_name(analyze_text):
+    text = ("The nurses, members of a recently formed group Nurses for Clean Water, NCW, "
+            "have offered to test the wells.\n\n"
+            "The nurses said that the water was unsafe.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["the water was unsafe"] == "Nurses for Clean Water"
+
+
+def test_the_speaker_after_an_inverted_cue_is_found(analyze_text):
+    text = ("Bank of Ohio analyst Daniel Marek expects a slowdown.\n\n"
+            "“Sales were weaker than we had hoped in the third quarter,” wrote Marek in a "
+            "research report.\n\n"
+            "The project was late, said another witness in the inquiry, the former adviser "
+            "Helen Dorsey.\n")
+    analysis = analyze_text(text)
+    names = {k: v.name for k, v in speakers_by_content(analysis).items()}
+    assert names["“Sales were weaker than we had hoped in the third quarter,”"] == "Daniel Marek"
+    assert names["The project was late"] == "Helen Dorsey"
+
+
+def test_an_organisation_whose_name_holds_and_is_not_a_pair_of_sources(analyze_text):
+    text = ("Customs and Border Protection, part of the Homeland Security department, did not "
+            "accept the offer. CBP said that the clinic was not feasible.\n\n"
+            "Customs and Border Protection said it would review the rules.\n")
+    names = {s.speaker.name for s in analyze_text(text).statements}
+    assert names == {"Customs and Border Protection"}
+
+
+def test_a_source_span_with_two_heads_is_named_by_its_person():
+    from saidwhat.attribute.contents import _source_head
+    from saidwhat.nlp import get_nlp
+
+    doc = get_nlp()("Wikileaks editor-in-chief Kristinn Hrafnsson said: \"Let us focus.\"")
+    source = doc[0:8]  # the parser gives "said" two subjects, "Wikileaks" and "Hrafnsson"
+    assert sorted(t.text for t in source if t.dep_ == "nsubj") == ["Hrafnsson", "Wikileaks"]
+    assert source.root.text == "Wikileaks"
+    assert _source_head(source).text == "Hrafnsson"

@@ -373,6 +373,15 @@ def _inside_report(st, statements) -> bool:
     return False
 
 
+def _source_head(span):
+    """The word that names a source span's speaker. ``Span.root`` takes the first of two
+    heads the small parser gives one phrase ("Wikileaks | editor-in-chief Kristinn Hrafnsson",
+    both subjects of "said"); a named person among them is the speaker, as ``subject_of``
+    ranks a verb's subjects."""
+    heads = [t for t in span if t.head.i == t.i or not span.start <= t.head.i < span.end]
+    return min(heads, key=lambda t: (t.ent_type_ != "PERSON", t.i), default=span.root)
+
+
 def _take_source(reader, st, sources) -> None:
     """A statement without a speaker in its sentence takes the CRF's source there: the
     nearest to its cue ("“America is great!” read one sign", "… wavered in answering")."""
@@ -387,6 +396,6 @@ def _take_source(reader, st, sources) -> None:
     local = reader.tokens_in(nearest)
     if local is None:
         return
-    st.speaker_token = local.root
+    st.speaker_token = _source_head(local)
     st.speaker_span = reader.trim(*nearest)
     st.carried = False

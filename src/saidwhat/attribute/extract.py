@@ -363,6 +363,13 @@ class PieceReader:
             if child.lower_ == "it" and verb.lemma_.lower() in _RAISING_VERBS:
                 return None  # "it seems that …": nobody is said to speak
             return child
+        if verb.i > 0 and self.doc[verb.i - 1].is_punct and verb.lemma_.lower() in SPEECH_VERBS:
+            # "…,” wrote Fadem in a report; "…, said another witness, …": the small parser
+            # takes the speaker after an inverted cue for its object
+            for child in verb.children:
+                if child.dep_ in ("dobj", "attr") and child.pos_ in ("NOUN", "PROPN") \
+                        and child.left_edge.i == verb.i + 1:
+                    return child
         for child in verb.children:
             if child.dep_ == "agent":  # "was criticized by his rivals": the rivals speak
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)

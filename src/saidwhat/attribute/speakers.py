@@ -167,6 +167,30 @@ def acronym_of(acronym: str, name: str) -> bool:
     return acronym in _initials(name) and len(_initials(name)) > 1
 
 
+def _capitalised_name(tokens) -> Optional[str]:
+    """The longest run of capitalised words (joined by "of", "for", "and" or "the") among
+    ``tokens`` that holds a proper noun and two capitalised words: a name the model did not
+    tag, in an apposition that names a group ("members of a group Doctors for Camp Closure")."""
+    best: list = []
+    run: list = []
+    for t in list(tokens) + [None]:
+        if t is not None and t.is_alpha and t.text[:1].isupper() and t.ent_type_ not in (
+                "DATE", "TIME", "PERSON"):
+            run.append(t)
+            continue
+        if t is not None and run and t.lower_ in ("of", "for", "and", "the"):
+            run.append(t)
+            continue
+        while run and not run[-1].text[:1].isupper():
+            run.pop()
+        capitalised = [w for w in run if w.text[:1].isupper()]
+        if len(capitalised) >= 2 and any(w.pos_ == "PROPN" for w in run) \
+                and len(run) > len(best):
+            best = run
+        run = []
+    return _span_text(best) if best else None
+
+
 class SpeakerResolver:
     """Walks an article in order; ``register`` every parsed piece first, then ``resolve``."""
 
@@ -181,6 +205,7 @@ class SpeakerResolver:
         self.coordinations: dict[tuple[int, ...], Entity] = {}  # "A and B", by members
         self.sentence_starts: list[int] = []  # offsets of every sentence, in text order
         self.roles: dict[int, str] = {}  # dependency of each person mention, by offset
+        self.places: set[str] = set()  # folded names the model tagged as places or peoples
         self._settled = False  # acronyms joined, genders decided: once, at the first resolve
 
     # -- registration of named entities -------------------------------------------------------
@@ -188,9 +213,10 @@ class SpeakerResolver:
         ents = doc.ents  # walks the whole doc on every access: read it once
         self._doc_ents[id(doc)] = ents
         people = [ent for ent in ents if ent.label_ in _NAME_ENTS or _titled(ent)]
+        self.places |= {fold(ent.text) for ent in ents if ent.label_ in ("GPE", "NORP", "LOC")}
         for ent in ents:
             if ent.label_ in _NAME_ENTS or _titled(ent):
-                name = person_name(ent)
+                name = self.without_place(person_name(ent))
                 if not name or (len(name) == 1 and name.isupper()):
                     continue
                 person = self.person_for(name)
@@ -221,6 +247,14 @@ class SpeakerResolver:
                 full = self.untagged_name(token)
                 if full:
                     self.name_forms.setdefault(fold(token.text), set()).add(full)
+
+    def without_place(self, name: str) -> str:
+        """A name without the place the model let into its start ("envoy to Ukraine Kurt
+        Volker" tagged as one name), when a given name and a surname are left."""
+        words = name.split()
+        while len(words) > 2 and fold(words[0]) in self.places:
+            words = words[1:]
+        return " ".join(words)
 
     def ents_of(self, doc) -> tuple:
         ents = self._doc_ents.get(id(doc))
@@ -413,15 +447,18 @@ class SpeakerResolver:
 
     def _people_tagged_as_orgs(self) -> None:
         """"Carly Fiorina" tagged as an organisation where "Frank Fiorina" is a person: a two- or
-        three-word capitalised name ending in a person's surname is a person too."""
+        three-word capitalised name ending in a person's surname is a person too, and so is
+        one the model ran a place into ("envoy to Ukraine Kurt Volker")."""
         for key, org in list(self.orgs.items()):
-            words = org.name.split()
-            if org.kind != "ORG" or not 2 <= len(words) <= 3 or fold(words[-1]) not in self.people:
+            words = self.without_place(org.name).split()
+            after_place = len(words) < len(org.name.split())
+            if org.kind != "ORG" or not 2 <= len(words) <= 3 or (
+                    fold(words[-1]) not in self.people and not after_place):
                 continue
             if not all(w[:1].isupper() and w.replace("-", "").isalpha()
                        and w.lower() not in ORG_WORDS for w in words):
                 continue
-            person = self.person_for(org.name)
+            person = self.person_for(" ".join(words))
             self.mentions = [(at, person if e is org else e) for at, e in self.mentions]
             self.orgs[key] = person
 
@@ -503,7 +540,10 @@ class SpeakerResolver:
         """"Vindman and Williams testified": a group of the people (or organisations) named
         together, each resolved as a name; one group per set of members, so that "they" and
         a later "Vindman and Williams" find it again."""
-        others = [c for c in token.conjuncts if c.pos_ == "PROPN" and c.i > token.i]
+        # a conjunct inside the organisation's own name is no second source ("Customs and
+        # Border Protection", tagged or joined by its acronym)
+        others = [c for c in token.conjuncts if c.pos_ == "PROPN" and c.i > token.i
+                  and token.doc.text[token.idx:c.idx + len(c)] not in entity.names]
         if not others or not any(c.dep_ == "cc" and c.lower_ in ("and", "&")
                                  for c in token.children):
             return entity
@@ -606,12 +646,27 @@ class SpeakerResolver:
         # A common noun is described, not named, by the names before it ("one Weibo
         # commenter", "a Taliban representative", "the Wikileaks founder").
         joined = ("compound", "appos") if token.pos_ != "NOUN" else ("appos",)
-        for t in [token] + [c for c in token.children if c.dep_ in joined]:
+        words = [token] + [c for c in token.children if c.dep_ in joined]
+        # a person before an organisation ("the then UK Home Secretary, Sajid Javid")
+        named = next((t for t in words if t.ent_type_ in _NAME_ENTS), None)
+        if named is not None:
+            ent = next(e for e in self.ents_of(token.doc) if e.start <= named.i < e.end)
+            if len(ent.text) > 1:
+                return self.person_for(self.without_place(person_name(ent)),
+                                       position=position), "name"
+        if token.pos_ == "NOUN":
+            # "Another diplomat, former special envoy to Ukraine Kurt Volker,": the one person
+            # its apposition names
+            for appos in (c for c in token.children if c.dep_ == "appos"):
+                lo = offset + appos.left_edge.idx
+                hi = offset + appos.right_edge.idx + len(appos.right_edge)
+                named_people = {id(e): e for at, e in self._nearest_first(lo, hi)
+                                if e.kind == "PERSON"}
+                if len(named_people) == 1:
+                    return next(iter(named_people.values())), "description"
+        for t in words:
             if t.ent_type_ in _NAME_ENTS:
-                ent = next(e for e in self.ents_of(token.doc) if e.start <= t.i < e.end)
-                if len(ent.text) == 1:
-                    break
-                return self.person_for(person_name(ent), position=position), "name"
+                break
             if t.ent_type_ == "ORG" or (t.ent_type_ in ("GPE", "NORP") and t.i == token.i):
                 ent = next(e for e in self.ents_of(token.doc) if e.start <= t.i < e.end)
                 fuller = self.fuller_org(ent.text) if len(ent) == 1 else None
@@ -644,6 +699,9 @@ class SpeakerResolver:
                            None)
                 if ent is not None:
                     return self.org_for(self.org_name(ent)), "description"
+                name = _capitalised_name(list(appos.subtree))
+                if name is not None:  # a name the model did not tag ("Doctors for …")
+                    return self.org_for(name), "description"
         return self.description_antecedent(token, position), "description"
 
     def _nearest_first(self, lo: int, hi: int) -> list[tuple[int, Entity]]:
