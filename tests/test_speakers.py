@@ -157,3 +157,23 @@ def test_a_source_span_with_two_heads_is_named_by_its_person():
     assert sorted(t.text for t in source if t.dep_ == "nsubj") == ["Hrafnsson", "Wikileaks"]
     assert source.root.text == "Wikileaks"
     assert _source_head(source).text == "Hrafnsson"
+
+
+def test_a_statement_release_post_or_data_speaks_for_its_issuer(analyze_text):
+    text = ("Three sailors were hurt in a fire on the ship, the Danish navy said in a statement "
+            "on Friday.\n\n"
+            "\"The cause of the fire is under investigation, and no one is in danger,\" the "
+            "statement said.\n\n"
+            "It said it would name the sailors later.\n\n"
+            "Netflix published a blog post that said viewers could now skip ads.\n\n"
+            "The bond has fallen by a third this week, according to data from Tradeweb.\n\n"
+            "The Ohio Attorney’s Office for the Northern District charged him on Monday. His "
+            "hearing is set for May 2, according to the office release.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["\"The cause of the fire is under investigation, and no one is in danger,\""] \
+        == "the Danish navy"
+    assert names["it would name the sailors later"] == "the Danish navy"
+    assert names["viewers could now skip ads"] == "Netflix"
+    assert names["The bond has fallen by a third this week"] == "Tradeweb"
+    assert names["His hearing is set for May 2"] == \
+        "Ohio Attorney’s Office for the Northern District"

@@ -14,7 +14,7 @@ from typing import Optional
 
 from spacy.tokens import Token
 
-from saidwhat.attribute.lexicon import BELIEF_VERBS, SPEECH_VERBS
+from saidwhat.attribute.lexicon import BELIEF_VERBS, DOCUMENT_WORDS, ISSUED_WORDS, SPEECH_VERBS
 
 _PREPS = {"about", "for", "to", "on", "against", "of", "with", "at", "over", "as"}
 _PERSON_LIKE = {"PERSON", "ORG", "NORP", "GPE"}
@@ -112,6 +112,9 @@ def candidates_for(reader, verb: Token) -> list[Candidate]:
         elif child.dep_ == "xcomp":
             add("xcomp", child.subtree)
         elif child.dep_ == "dobj":
+            if child.lemma_.lower() in ISSUED_WORDS | DOCUMENT_WORDS and any(
+                    c.dep_ == "relcl" for c in child.children):
+                continue  # "published a blog post that said …": the post's verb is the cue
             person = child.ent_type_ in _PERSON_LIKE or child.pos_ == "PRON"
             obj_features = {f"obj_person={person}": 1.0, f"obj_pos={child.pos_}": 1.0}
             add("dobj", child.subtree, obj_features)

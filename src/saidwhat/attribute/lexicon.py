@@ -86,6 +86,14 @@ DOCUMENT_WORDS = {"report", "study", "survey", "poll", "data", "analysis", "rese
                   "assessment", "estimate", "model", "observation", "observations", "scan",
                   "census", "index"}
 
+# What a source issues or compiles rather than a source of its own: "the statement said",
+# "according to data from X", "the company published a blog post that said". Their issuer
+# speaks (a report or a study is a source of its own and stays one).
+ISSUED_WORDS = {"statement", "release", "post", "blog", "email", "e-mail", "tweet",
+                "announcement", "communique", "communiqué"}
+COMPILED_WORDS = {"data", "figures", "statistics", "numbers", "guidance", "estimates",
+                  "calculations", "projections", "forecast", "forecasts", "records", "tally"}
+
 # Verbs whose content is a to-infinitive ("vowed to rebuild", "urged voters to stay home").
 INFINITIVE_CONTENT_VERBS = {"promise", "vow", "pledge", "threaten", "urge", "ask", "call",
                             "demand", "hope", "want", "plan", "refuse", "decline", "seek",
@@ -139,7 +147,7 @@ ORG_WORDS = {"ministry", "department", "agency", "government", "administration",
              "insurer", "airline", "utility", "startup", "conglomerate", "giant", "regulator",
              "university", "hospital", "school", "charity", "club", "league", "website",
              "committee", "party", "office", "company", "firm", "group", "organization",
-             "organisation", "council", "commission", "army", "military", "police", "court",
+             "organisation", "council", "commission", "army", "navy", "military", "police", "court",
              "embassy", "kremlin", "white house", "union", "bank", "foundation", "institute",
              "network", "newspaper", "paper", "team", "board", "authority", "authorities"}
 PERSON_DESCRIPTION_WORDS = set(ROLES) | {t.rstrip(".") for t in TITLES} | {

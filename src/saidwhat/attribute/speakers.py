@@ -36,8 +36,8 @@ from typing import Optional
 
 from spacy.tokens import Token
 
-from saidwhat.attribute.lexicon import (DOCUMENT_WORDS, FEMALE_WORDS, HONORIFICS, MALE_WORDS,
-                                        ORG_WORDS, PERSON_DESCRIPTION_WORDS,
+from saidwhat.attribute.lexicon import (COMPILED_WORDS, DOCUMENT_WORDS, FEMALE_WORDS,
+                                        HONORIFICS, ISSUED_WORDS, MALE_WORDS, ORG_WORDS, PERSON_DESCRIPTION_WORDS,
                                         PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, ROLES, TITLE_WORDS,
                                         TITLES)
 from saidwhat.model import Span, Speaker
@@ -205,6 +205,8 @@ class SpeakerResolver:
         self.coordinations: dict[tuple[int, ...], Entity] = {}  # "A and B", by members
         self.sentence_starts: list[int] = []  # offsets of every sentence, in text order
         self.roles: dict[int, str] = {}  # dependency of each person mention, by offset
+        # (offset, the issuing verb's subject, its piece's offset) of "said in a statement"
+        self.issued: list[tuple[int, Optional[Token], int]] = []
         self.places: set[str] = set()  # folded names the model tagged as places or peoples
         self._settled = False  # acronyms joined, genders decided: once, at the first resolve
 
@@ -236,6 +238,12 @@ class SpeakerResolver:
                     self.mentions.append((offset + ent.start_char, self.org_for(name)))
                     self.roles[offset + ent.start_char] = ent.root.dep_
         self.sentence_starts.extend(offset + sent.start_char for sent in doc.sents)
+        for token in doc:
+            # "X said in a statement": who issued it, for a later "the statement said"
+            if token.lemma_.lower() in ISSUED_WORDS and token.dep_ == "pobj" \
+                    and token.head.lower_ == "in" and token.head.head.pos_ == "VERB":
+                subject = next((c for c in token.head.head.children if c.dep_ == "nsubj"), None)
+                self.issued.append((offset + token.idx, subject, offset))
         for token in doc:
             if token.pos_ != "PROPN" or token.dep_ == "compound":
                 continue
@@ -691,6 +699,10 @@ class SpeakerResolver:
                 token.head.ent_type_ == "PERSON" or fold(token.head.text) in self.people):
             # "Lt. Col. Alexander Vindman, a career Army officer, who …": the person described
             return self.entity_for(token.head, offset)[0], "description"
+        if token.lemma_.lower() in ISSUED_WORDS or token.lower_ in COMPILED_WORDS:
+            issuer = self.issuer_of(token, offset)
+            if issuer is not None:
+                return issuer, "description"
         if token.tag_ in ("NNS", "NNPS"):
             # "The doctors, members of a group called Doctors for Camp Closure, …": the group
             for appos in (c for c in token.children if c.dep_ == "appos"):
@@ -703,6 +715,49 @@ class SpeakerResolver:
                 if name is not None:  # a name the model did not tag ("Doctors for …")
                     return self.org_for(name), "description"
         return self.description_antecedent(token, position), "description"
+
+    def issuer_of(self, token: Token, offset: int) -> Optional[Entity]:
+        """Who issued a statement, a release or a post, or compiled data: its possessor or
+        the organisation before it ("the office release"), its "from"/"by" phrase ("data
+        from MarketAxess"), the subject of the verb that issued it ("The company published a
+        blog post that said …"), or, for "the statement", whoever last spoke "in a
+        statement"."""
+        def named(t: Token, piece_offset: int = offset) -> Optional[Entity]:
+            entity, _ = self.entity_for(t, piece_offset)
+            if entity is None and t.pos_ == "NOUN":
+                entity = next((g for at, g in reversed(self.groups)
+                               if at <= piece_offset + t.idx and g.head == (t.lemma_.lower(), False)),
+                              None)
+            return entity
+
+        for child in token.children:
+            if child.dep_ == "compound" and child.i == token.i - 1 and child.lower_ in ORG_WORDS:
+                # "the office release": the office of the article
+                return next((org for org in self._recent(offset + token.idx, ("ORG",))
+                             if re.search(rf"\b{re.escape(child.lower_)}\b", org.name.lower())),
+                            None)
+            if child.dep_ == "poss" or (child.dep_ == "compound" and child.i == token.i - 1
+                                        and child.ent_type_ == "ORG"):
+                return named(child)
+            if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by", "of"):
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None and (pobj.pos_ == "PROPN" or pobj.ent_type_):
+                    return named(pobj)
+        if token.lemma_.lower() not in ISSUED_WORDS:
+            return None
+        if token.dep_ == "dobj" and token.head.pos_ == "VERB":
+            subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+            if subject is not None:
+                return named(subject)
+        determiners = [c.lower_ for c in token.children if c.dep_ == "det"]
+        if determiners and determiners[0] in _DEFINITE:
+            position = offset + token.idx
+            issued = [(at, subject, at_offset) for at, subject, at_offset in self.issued
+                      if at < position]
+            if issued:
+                _, subject, at_offset = max(issued, key=lambda item: item[0])
+                return named(subject, at_offset) if subject is not None else None
+        return None
 
     def _nearest_first(self, lo: int, hi: int) -> list[tuple[int, Entity]]:
         """The mentions at offsets ``lo <= at < hi``, the nearest to ``hi`` first (mentions at
@@ -759,7 +814,8 @@ class SpeakerResolver:
             if entity.kind != "GROUP" or entity.head is None:
                 return False
             return entity.head[1] if gender == "plural" else (
-                not entity.head[1] and entity.head[0] in DOCUMENT_WORDS)
+                not entity.head[1] and (entity.head[0] in DOCUMENT_WORDS
+                                        or entity.head[0] in ORG_WORDS))  # "the US military"
 
         _, previous_start = self._sentence_and_previous(token, offset)
         # an organisation or group just named, in this sentence or the one before, first
