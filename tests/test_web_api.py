@@ -41,7 +41,9 @@ def client(request, tmp_path_factory):
         from test_store import make_pg_database
 
         db, drop = make_pg_database()
-    app = create_app(db, workers=0, max_body=MAX_BODY, warm=False)
+    # TestClient sends "Host: testserver", which the app refuses unless it is allowed.
+    app = create_app(db, workers=0, max_body=MAX_BODY, warm=False,
+                     allowed_hosts=["testserver"])
     try:
         with TestClient(app) as c:
             yield _populate(c)

@@ -21,6 +21,7 @@ MESSAGES = {
     "unreadable": "cannot read {path}: {reason}",
     "analysis_failed": "analysis failed: {reason}",
     "bad_jsonl": "line {line} is not a JSON object with a text or html field: {reason}",
+    "bad_field": "line {line}: the field \"{field}\" must be {expected}, not a JSON {found}",
     # WARC files and URLs (read/warc.py, read/url.py)
     "warc_damaged": "the WARC file is truncated or damaged at byte {offset} ({reason}); "
                     "records before it were read",
@@ -44,6 +45,7 @@ MESSAGES = {
     "bad_date": "{value!r} is not a date: use YYYY-MM-DD",
     "bad_metadata": "cannot read the metadata file {path}: {reason}",
     "bad_option": "{option}: {reason}",
+    "bad_number": "{value!r} is not a whole number from {low:,} to {high:,}",
     "parquet_needs_output": "Parquet output is binary: give --output FILE.parquet or redirect "
                             "standard output to a file",
     # The web server (web/*, commands/serve.py)
@@ -54,9 +56,13 @@ MESSAGES = {
     "no_document": "no article {id} in the store",
     "no_speaker": "no speaker {id} in the store",
     "bad_request": "{reason}",
+    "bad_json": "the request body is not valid JSON: {reason}",
+    "cross_origin": "refusing a {method} request sent from {origin}, another site than this "
+                    "server ({host}): a page elsewhere cannot change this server's data",
     "serve_bind": "cannot listen on {host}:{port}: {reason}",
     "serve_public": "listening on {host}, not on loopback: anyone who can reach this machine "
-                    "can use the server (it has no login)",
+                    "can use the server (it has no login); it answers only requests for "
+                    "{hosts} (add the names clients use with --allowed-host)",
 }
 
 

@@ -1,14 +1,31 @@
 """saidwhat query : statements from the store, filtered, as a table, JSONL, CSV or Parquet."""
 from __future__ import annotations
 
+import argparse
 import sys
+
+
+def store_int(text: str) -> int:
+    """An argparse type: a whole number the store can compare (a larger one made the database
+    driver raise: a traceback)."""
+    from saidwhat.errors import message
+    from saidwhat.store.schema import MAX_INTEGER
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= MAX_INTEGER:
+        raise argparse.ArgumentTypeError(message("bad_number", value=text, low=0,
+                                                 high=MAX_INTEGER))
+    return value
 
 
 def add_filters(p, *, speaker: bool = True) -> None:
     if speaker:
         p.add_argument("--speaker", action="append", metavar="NAME",
                        help="speakers whose name or alias contains NAME (repeatable)")
-        p.add_argument("--speaker-id", action="append", type=int, metavar="ID",
+        p.add_argument("--speaker-id", action="append", type=store_int, metavar="ID",
                        help="one speaker identity by id (repeatable)")
     p.add_argument("--outlet", action="append", metavar="NAME", help="outlet (repeatable)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after")
@@ -35,7 +52,7 @@ def register(subparsers) -> None:
                    help="propaganda technique in the statement (repeatable)")
     p.add_argument("--text", metavar="WORDS",
                    help='full-text search over statement content: words, "phrases", OR, -word')
-    p.add_argument("--limit", type=int, default=None,
+    p.add_argument("--limit", type=store_int, default=None,
                    help="at most this many rows (default 50 for table, all otherwise)")
     p.add_argument("--columns", metavar="A,B,…", default=None,
                    help="only these columns (default: all; table: a readable subset)")

@@ -22,6 +22,11 @@ def register(subparsers) -> None:
                         "process, one request at a time)")
     p.add_argument("--max-body", type=int, default=None, metavar="BYTES",
                    help="largest request body; larger ones get 413 (default 2,000,000)")
+    p.add_argument("--allowed-host", action="append", default=None, metavar="NAME",
+                   help="also answer requests for this host name (repeatable; '*': any). "
+                        "The --host address, localhost, 127.0.0.1 and ::1 always are; a "
+                        "request for another Host gets 400, so that no other site's name can "
+                        "be made to resolve to this server (DNS rebinding)")
     p.add_argument("--allow-private", action="store_true",
                    help="let the analyse page and API fetch URLs on private, loopback and "
                         "link-local addresses (refused by default)")
@@ -37,6 +42,15 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def allowed_hosts(host: str, extra: list[str] | None) -> list[str]:
+    """The Host names the server answers to: the bound address, the loopback names, and those
+    given with --allowed-host."""
+    from saidwhat.web.app import LOOPBACK_HOSTS
+
+    names = [host, *LOOPBACK_HOSTS, *(extra or [])]
+    return list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
 
 
 def run(args) -> int:
@@ -56,13 +70,15 @@ def run(args) -> int:
               file=sys.stderr)
         return 2
     workers = default_workers() if args.workers is None else max(0, args.workers)
+    hosts = allowed_hosts(args.host, args.allowed_host)
     if not _is_loopback(args.host):
-        print("saidwhat serve: warning: " + message("serve_public", host=args.host),
+        print("saidwhat serve: warning: " + message("serve_public", host=args.host,
+                                                     hosts=", ".join(hosts)),
               file=sys.stderr)
     try:
         app = create_app(args.db, workers=workers,
                          max_body=args.max_body or DEFAULT_MAX_BODY,
-                         allow_private=args.allow_private)
+                         allow_private=args.allow_private, allowed_hosts=hosts)
     except SaidwhatError as exc:
         print(f"saidwhat serve: {exc}", file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ import sys
 
 
 def register(subparsers) -> None:
-    from saidwhat.commands.query import add_filters
+    from saidwhat.commands.query import add_filters, store_int
     from saidwhat.store.output import add_output_options
 
     p = subparsers.add_parser(
@@ -19,8 +19,9 @@ def register(subparsers) -> None:
     add_filters(p, speaker=False)
     p.add_argument("--act", action="append", metavar="ACT",
                    help="count only statements with this act (repeatable)")
-    p.add_argument("--min-statements", type=int, default=1, metavar="N")
-    p.add_argument("--limit", type=int, default=20, help="how many speakers (default 20; 0: all)")
+    p.add_argument("--min-statements", type=store_int, default=1, metavar="N")
+    p.add_argument("--limit", type=store_int, default=20,
+                   help="how many speakers (default 20; 0: all)")
     p.add_argument("--rebuild", action="store_true",
                    help="first resolve every stored statement's speaker again (after the "
                         "identity rule changed); no analysis is rerun")

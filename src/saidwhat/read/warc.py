@@ -27,9 +27,9 @@ def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator:
     """Documents and ReadFailures from one WARC file, in file order."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    from saidwhat.read import ReadFailure, document_id
+    from saidwhat.read import ReadFailure, document_id, source_name
 
-    source = str(path)
+    source = source_name(path)
     try:
         stream = open(path, "rb")
     except OSError as exc:
@@ -89,7 +89,10 @@ def gzip_problem(path: str | Path) -> Optional[tuple[int, str]]:
             while data:
                 try:
                     inflater.decompress(data, 1 << 16)
-                    while inflater.unconsumed_tail:
+                    # At the end of a member zlib leaves the rest of the input in
+                    # unconsumed_tail as well as in unused_data: stop at eof, or a member
+                    # that inflates past 64 KiB followed by another loops forever.
+                    while inflater.unconsumed_tail and not inflater.eof:
                         inflater.decompress(inflater.unconsumed_tail, 1 << 16)
                 except zlib.error as exc:
                     return member_start, f"bad gzip data: {exc}"

@@ -18,6 +18,9 @@ from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Intege
                         String, Table, Text, UniqueConstraint)
 
 SCHEMA_VERSION = "2"
+# The largest integer a query can compare or LIMIT by (SQLite's INTEGER, PostgreSQL's bigint
+# parameters): the driver raises on a larger one, so the CLI and the API refuse it first.
+MAX_INTEGER = 2**63 - 1
 # What each older version lacks, as statements run in order to bring it up to date.
 MIGRATIONS = {
     "1": ["ALTER TABLE statements ADD COLUMN channel VARCHAR(12) NOT NULL DEFAULT 'speech'",

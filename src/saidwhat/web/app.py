@@ -12,23 +12,32 @@ readable page at ``/api``); its analyse endpoints answer in the output contract 
 """
 from __future__ import annotations
 
+import ipaddress
+import json
+import math
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Optional
-from urllib.parse import urlencode
+from typing import Annotated, Any, Optional, Sequence
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from saidwhat import __version__
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import ACTS, STANCES, STATEMENT_KINDS, Analysis, Document
 from saidwhat.pipeline import Options
 from saidwhat.rhetoric.catalogue import CATALOGUE
+from saidwhat.store.schema import MAX_INTEGER
 from saidwhat.web import charts, corpus
 from saidwhat.web.analysis import Analyzer
 from saidwhat.web.render import render_analysis, technique_class, technique_title
@@ -38,6 +47,13 @@ from saidwhat.web.schemas import (AnalyseRequest, AnalysisModel, ErrorResponse, 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MAX_BODY = 2_000_000  # bytes of one request body (an article is rarely 200 kB)
 PAGE_SIZE = 50
+# Names the server answers to when none are given: a request for another Host gets 400, so a
+# page whose own name is made to resolve to this machine (DNS rebinding) cannot use it.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+# An id, limit or offset the store can compare: a larger one gets 400 (bad_option), not a
+# database error (500).
+StoreInt = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
+StoreId = Annotated[int, PathParam(ge=0, le=MAX_INTEGER)]
 ACT_COLOURS = dict(zip(ACTS, ("#9aa5b1", "#1f77b4", "#2ca02c", "#d62728", "#ff7f0e", "#8c564b",
                               "#e377c2", "#9467bd", "#bcbd22", "#17becf", "#393b79", "#637939",
                               "#7f7f7f")))
@@ -45,7 +61,7 @@ STANCE_COLOURS = {"neutral": "#9aa5b1", "distancing": "#d62728", "endorsing": "#
 
 # HTTP status of each user-facing error code (anything else: 400).
 STATUS = {
-    "no_document": 404, "no_speaker": 404, "not_found": 404,
+    "no_document": 404, "no_speaker": 404, "not_found": 404, "cross_origin": 403,
     "request_too_large": 413, "too_large": 413, "fetch_too_large": 413,
     "fetch_failed": 502, "fetch_timeout": 504, "http_status": 502, "fetch_redirects": 502,
     "not_article": 502, "store_unreachable": 503, "store_missing": 503, "store_schema": 503,
@@ -57,7 +73,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with the
+    # site's own form posts, and SameOrigin could not tell them from a foreign page's.
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
 
@@ -135,14 +153,85 @@ async def _no_body():
     return {"type": "http.disconnect"}
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
+class SameOrigin:
+    """ASGI middleware: refuse (403) a state-changing request (POST, PUT, DELETE, …) whose
+    Origin, or Referer when there is no Origin, names another host:port than the request's own
+    Host. Browsers send Origin with every cross-site POST, so a page elsewhere cannot post to
+    the analyse form or the API (storing documents) through a visitor's browser; clients such
+    as curl send neither header and are let through (the server has no login anyway)."""
+
+    def __init__(self, app, render_error) -> None:
+        self.app = app
+        self.render_error = render_error
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in scope.get("headers") or []}
+        sender = headers.get("origin") or headers.get("referer")
+        host = headers.get("host", "")
+        if sender is not None and not same_host(sender, host):
+            error = SaidwhatError("cross_origin", method=scope["method"], origin=sender[:200],
+                                  host=host[:200])
+            response = self.render_error(scope.get("path", ""), error, 403)
+            return await response(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
+def same_host(sender: str, host: str) -> bool:
+    """Whether the Origin or Referer URL ``sender`` names the host:port of the Host header
+    ``host`` (a port left out is the default of the sender's scheme, as browsers leave it
+    out; "null", the Origin of sandboxed and privacy-sensitive pages, is never the same)."""
+    try:
+        origin = urlsplit(sender)
+        own = urlsplit("//" + host)
+        default = {"http": 80, "https": 443}.get(origin.scheme.lower())
+        return (origin.scheme.lower() in ("http", "https") and bool(origin.hostname)
+                and origin.hostname == own.hostname
+                and (origin.port or default) == (own.port or default))
+    except ValueError:  # a port that is no number or out of range
+        return False
+
+
+def host_patterns(hosts: Sequence[str]) -> list[str]:
+    """Host names for TrustedHostMiddleware, which compares IPv6 literals in brackets."""
+    out = []
+    for host in hosts:
+        host = host.strip().lower()
+        try:
+            if ipaddress.ip_address(host).version == 6:
+                host = f"[{host}]"
+        except ValueError:
+            pass
+        if host and host not in out:
+            out.append(host)
+    return out
+
+
+def _non_finite(value) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_non_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_non_finite(v) for v in value)
+    return False
+
+
 def create_app(db: Optional[str] = None, *, workers: int = 0,
                max_body: int = DEFAULT_MAX_BODY, allow_private: bool = False,
-               warm: bool = True) -> FastAPI:
+               allowed_hosts: Optional[Sequence[str]] = None, warm: bool = True) -> FastAPI:
     """The app over the store at ``db`` (path or URL; None: $SAIDWHAT_DB or ./saidwhat.db).
 
     ``workers``: analysis processes (0: in the server process); ``max_body``: the largest
     request body in bytes (413 beyond); ``allow_private``: let the analyse page fetch URLs on
-    private, loopback and link-local addresses (refused by default)."""
+    private, loopback and link-local addresses (refused by default); ``allowed_hosts``: the
+    Host names it answers to (400 for any other; default: localhost, 127.0.0.1 and ::1;
+    "*" allows any)."""
     from saidwhat.store import open_store
 
     store = open_store(db)
@@ -187,11 +276,49 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
             request=request, path=path, status=status, code=error.code, message=str(error))
         return HTMLResponse(html, status_code=status)
 
+    # The last added runs first: sizes and security headers on every answer, then the Host,
+    # then the Origin of a state-changing request.
+    app.add_middleware(SameOrigin, render_error=error_response)
+    app.add_middleware(TrustedHostMiddleware, www_redirect=False,
+                       allowed_hosts=host_patterns(allowed_hosts or LOOPBACK_HOSTS))
     app.add_middleware(Limits, limit=max_body, render_error=error_response)
 
     @app.exception_handler(SaidwhatError)
     async def _saidwhat_error(request: Request, exc: SaidwhatError):
         return error_response(request.url.path, exc, request=request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError):
+        """400 for a body that is no JSON (NaN and 1e999 included: JSON numbers are finite)
+        and for a bad URL parameter (as the CLI's bad options); FastAPI's 422 for a body of
+        the wrong shape. FastAPI's own answer echoes the input and fails (500) on inf, NaN or a
+        lone surrogate, so it is rebuilt here."""
+        path = request.url.path
+        errors = exc.errors()
+        broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
+        if broken is not None:
+            reason = (broken.get("ctx") or {}).get("error") or broken.get("msg")
+            where = broken.get("loc", ())[1:2]
+            if where and isinstance(where[0], int):
+                reason = f"{reason} at character {where[0]}"
+            return error_response(path, SaidwhatError("bad_json", reason=reason), 400,
+                                  request=request)
+        if _non_finite(exc.body):
+            return error_response(path, SaidwhatError(
+                "bad_json", reason="a number is NaN, Infinity or out of range"), 400,
+                request=request)
+        in_url = next((e for e in errors if e.get("loc", ("",))[0] in ("query", "path")), None)
+        if in_url is not None:
+            reason = str(in_url.get("msg", "invalid"))
+            error = SaidwhatError("bad_option", option=str(in_url["loc"][1]),
+                                  reason=reason[:1].lower() + reason[1:])
+            return error_response(path, error, 400, request=request)
+        # Without the input (it may be the whole article), and ASCII-escaped: a lone surrogate
+        # in a field name is written as \ud800 instead of failing to encode.
+        detail = jsonable_encoder([{k: v for k, v in e.items() if k != "input"}
+                                   for e in errors])
+        return Response(json.dumps({"detail": detail}), status_code=422,
+                        media_type="application/json")
 
     # -- reading and analysing ----------------------------------------------------------------
 
@@ -291,7 +418,8 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(request: Request, outlet: str = "", since: str = "", until: str = "",
-                      speaker: str = "", technique: str = "", q: str = "", offset: int = 0):
+                      speaker: str = "", technique: str = "", q: str = "",
+                      offset: Annotated[int, Query(le=MAX_INTEGER)] = 0):
         filters = dict(outlet=outlet, since=since, until=until, speaker=speaker,
                        technique=technique, q=q)
         error, rows, total = None, [], 0
@@ -307,7 +435,7 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
                     techniques=corpus.techniques_in_store(store))
 
     @app.get("/articles/{document_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, document_id: int):
+    def article_page(request: Request, document_id: StoreId):
         analysis, speaker_ids = corpus.load_analysis(store, document_id)
         rendered = render_analysis(
             analysis, speaker_href=lambda i: f"/speakers/{speaker_ids[i]}"
@@ -333,7 +461,7 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
         return RedirectResponse(_qs("/speakers", name=name), status_code=303)
 
     @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
-    def speaker_page(request: Request, speaker_id: int):
+    def speaker_page(request: Request, speaker_id: StoreId):
         profile = corpus.speaker_profile(store, speaker_id)
         if profile is None:
             raise SaidwhatError("no_speaker", id=speaker_id)
@@ -446,7 +574,8 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
                       technique: Optional[str] = None,
                       text: Optional[str] = Query(None, description="title contains, or "
                                                   "statement content matches (full text)"),
-                      limit: int = Query(PAGE_SIZE, ge=1, le=1000), offset: int = Query(0, ge=0)):
+                      limit: int = Query(PAGE_SIZE, ge=1, le=1000),
+                      offset: int = Query(0, ge=0, le=MAX_INTEGER)):
         """Stored articles, newest first, filtered by outlet, date (YYYY-MM-DD), speaker
         (name or alias contains), technique and text."""
         rows, total = corpus.articles(store, outlet=outlet, since=since, until=until,
@@ -456,7 +585,7 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
 
     @app.get("/api/documents/{document_id}", tags=["corpus"], response_model=StoredDocument,
              responses={404: {"model": ErrorResponse}})
-    def api_document(document_id: int):
+    def api_document(document_id: StoreId):
         """One stored article in the output contract, with the corpus speaker id of each
         statement."""
         analysis, speaker_ids = corpus.load_analysis(store, document_id)
@@ -465,17 +594,18 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
 
     @app.get("/api/statements", tags=["corpus"], response_model=Page, responses=errors_doc)
     def api_statements(speaker: Optional[list[str]] = Query(None), speaker_id:
-                       Optional[list[int]] = Query(None), act: Optional[list[str]] = Query(None),
+                       Optional[list[StoreInt]] = Query(None),
+                       act: Optional[list[str]] = Query(None),
                        stance: Optional[list[str]] = Query(None),
                        channel: Optional[list[str]] = Query(None),
                        kind: Optional[list[str]] = Query(None),
                        technique: Optional[list[str]] = Query(None),
                        outlet: Optional[list[str]] = Query(None), since: Optional[str] = None,
                        until: Optional[str] = None, text: Optional[str] = None,
-                       document_id: Optional[list[int]] = Query(None),
+                       document_id: Optional[list[StoreInt]] = Query(None),
                        speaker_type: Optional[list[str]] = Query(None),
                        limit: int = Query(PAGE_SIZE, ge=1, le=10000),
-                       offset: int = Query(0, ge=0)):
+                       offset: int = Query(0, ge=0, le=MAX_INTEGER)):
         """Statements matching every filter (a repeated filter matches any of its values),
         newest article first: `saidwhat query`."""
         df = store.statements(speaker=speaker, speaker_id=speaker_id, act=act, stance=stance,
@@ -492,7 +622,7 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
                      outlet: Optional[list[str]] = Query(None), since: Optional[str] = None,
                      until: Optional[str] = None, act: Optional[list[str]] = Query(None),
                      technique: Optional[list[str]] = Query(None),
-                     min_statements: int = Query(1, ge=1),
+                     min_statements: int = Query(1, ge=1, le=MAX_INTEGER),
                      limit: int = Query(20, ge=1, le=10000)):
         """The most quoted speakers with their acts, techniques and aliases:
         `saidwhat speakers`."""
@@ -504,7 +634,7 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
 
     @app.get("/api/speakers/{speaker_id}", tags=["corpus"], response_model=SpeakerProfile,
              responses={404: {"model": ErrorResponse}})
-    def api_speaker(speaker_id: int):
+    def api_speaker(speaker_id: StoreId):
         """One speaker: identity, aliases, breakdowns and every statement."""
         profile = corpus.speaker_profile(store, speaker_id)
         if profile is None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from saidwhat.model import ACTS, BLOCK_KINDS, CHANNELS, SCHEMA_VERSION, STANCES, STATEMENT_KINDS
+from saidwhat.read.text import replace_surrogates
 
 Kind = Literal[STATEMENT_KINDS]  # type: ignore[valid-type]
 Act = Literal[ACTS]  # type: ignore[valid-type]
@@ -119,6 +120,13 @@ class AnalyseRequest(BaseModel):
     techniques: bool = Field(True, description="tag propaganda-technique spans when the model "
                                                "is installed")
     store: bool = Field(False, description="also add the analysis to the server's store")
+
+    @field_validator("text", "html", "url", "title", "outlet", "published")
+    @classmethod
+    def _no_lone_surrogates(cls, value: Optional[str]) -> Optional[str]:
+        # JSON can escape a lone surrogate ("\\ud800"); the answer and the store could not hold
+        # it (a 500), so it is read as U+FFFD, as saidwhat analyze reads JSONL.
+        return replace_surrogates(value) if value else value
 
 
 class ErrorBody(BaseModel):
