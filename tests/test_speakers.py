@@ -177,3 +177,20 @@ def test_a_statement_release_post_or_data_speaks_for_its_issuer(analyze_text):
     assert names["The bond has fallen by a third this week"] == "Tradeweb"
     assert names["His hearing is set for May 2"] == \
         "Ohio Attorney’s Office for the Northern District"
+
+
+def test_a_given_name_rules_out_a_pronoun_of_the_other_gender(analyze_text):
+    text = ("Gordon Pratt met Fiona Lane in Brussels on Monday.\n\n"
+            "Lane said that the talks had gone well. He said the deal was close.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["the talks had gone well"] == "Fiona Lane"
+    assert names["the deal was close"] == "Gordon Pratt"
+
+
+def test_given_name_gender_from_the_census_lists():
+    from saidwhat.names import given_name_gender
+
+    assert given_name_gender("Fiona") == "female"
+    assert given_name_gender("gordon") == "male"
+    assert given_name_gender("Taylor") is None  # shared by both
+    assert given_name_gender("Xqzv") is None  # not listed

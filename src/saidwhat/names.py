@@ -111,3 +111,34 @@ def given_match(a: Optional[str], b: Optional[str]) -> Optional[int]:
     if (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
         return 1
     return None
+
+
+# A given name is taken to be a man's or a woman's when the US Census 1990 name lists (the
+# `names` package's public-domain data) count it at least this many times more often for one.
+_GENDER_RATIO = 4.0
+
+
+@lru_cache(maxsize=1)
+def _census_given_names() -> dict[str, tuple[float, float]]:
+    """Folded given name -> (share among men, share among women), in per cent."""
+    from importlib.resources import files
+
+    shares: dict[str, list[float]] = {}
+    for index, list_name in enumerate(("dist.male.first", "dist.female.first")):
+        for line in files("names").joinpath(list_name).read_text(encoding="ascii").splitlines():
+            fields = line.split()
+            if len(fields) >= 2:
+                shares.setdefault(fields[0].lower(), [0.0, 0.0])[index] = float(fields[1])
+    return {name: (male, female) for name, (male, female) in shares.items()}
+
+
+def given_name_gender(given: str) -> Optional[str]:
+    """"male" or "female" for a given name the census lists mostly for one sex ("Fiona",
+    "Gordon"), None for one it shares ("Jordan") or does not list. The article's own evidence
+    (honorifics, pronouns) comes first; this is the prior used when it says nothing."""
+    male, female = _census_given_names().get(fold(given).replace("-", ""), (0.0, 0.0))
+    if male >= _GENDER_RATIO * female and male > 0:
+        return "male"
+    if female >= _GENDER_RATIO * male and female > 0:
+        return "female"
+    return None

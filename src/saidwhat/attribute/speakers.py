@@ -41,7 +41,7 @@ from saidwhat.attribute.lexicon import (COMPILED_WORDS, DOCUMENT_WORDS, FEMALE_W
                                         PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, ROLES, TITLE_WORDS,
                                         TITLES)
 from saidwhat.model import Span, Speaker
-from saidwhat.names import fold, given_match, parse_name
+from saidwhat.names import fold, given_match, given_name_gender, parse_name
 
 _TITLE_WORDS = sorted(TITLES, key=lambda t: -len(t.split()))
 _ROLE_WORDS = sorted(ROLES, key=lambda t: -len(t.split()))
@@ -72,6 +72,7 @@ class Entity:
     role: Optional[str] = None
     organization: Optional[str] = None
     gender: Optional[str] = None  # male | female, from the article's own evidence
+    name_gender: Optional[str] = None  # what the given name suggests (census lists), weaker
     descriptors: set[str] = field(default_factory=set)  # lower-cased words that describe it
     head: Optional[tuple[str, bool]] = None  # a description's head noun: (lemma, plural)
     votes: dict[str, int] = field(default_factory=dict)  # gendered pronouns after its mentions
@@ -82,10 +83,17 @@ class Entity:
         least two to one (an honorific or a gendered noun has already decided otherwise)."""
         if self.gender is None and self.votes:
             male, female = self.votes.get("male", 0), self.votes.get("female", 0)
-            if male >= 2 * female and male:
+            # one pronoun against what the given name says is not enough to overrule it
+            needed = {"male": 2, "female": 2}.get(self.name_gender or "", 1)
+            if male >= 2 * female and male >= (needed if self.name_gender == "female" else 1):
                 self.gender = "male"
-            elif female >= 2 * male and female:
+            elif female >= 2 * male and female >= (needed if self.name_gender == "male" else 1):
                 self.gender = "female"
+
+    def fits_gender(self, gender: str) -> bool:
+        """Whether a "he" or "she" (``gender``) can be this person: the article's evidence,
+        else the given name's, does not say otherwise."""
+        return (self.gender or self.name_gender) in (None, gender)
 
     @property
     def name(self) -> str:
@@ -522,8 +530,11 @@ class SpeakerResolver:
             self._people_tagged_as_orgs()
             for people in self.people.values():
                 for person in people:
-                    person.settle_gender()
                     self.complete(person)
+                    parts = parse_name(person.name)
+                    first = parts.first if parts is not None else None
+                    person.name_gender = given_name_gender(first) if first else None
+                    person.settle_gender()
             self._settled = True
         if carried or token is None:
             if carried and self.last_speaker is not None:
@@ -794,14 +805,16 @@ class SpeakerResolver:
                         if e.kind == "PERSON" and self.roles.get(at, "").startswith("nsubj")]
             # in its own and the sentence before, the nearest person who can be it; farther
             # back, a person of that gender before one whose gender the article never shows
-            near = next((p for p in same_sentence + previous if p.gender in (None, gender)),
+            near = next((p for p in same_sentence + previous if p.fits_gender(gender)),
                         None)
             if near is not None:
                 return near
             ordered = ([self.last_speaker] if self.last_speaker is not None
                        and self.last_speaker.kind == "PERSON" else [])
             ordered += self._recent(position, ("PERSON",))
-            unknown = next((p for p in ordered if p.gender is None), None)
+            # the given name's prior rules a person out, but never makes one preferred
+            unknown = next((p for p in ordered if p.gender is None and p.fits_gender(gender)),
+                           None)
             return next((p for p in ordered if p.gender == gender), unknown)
         if gender not in ("plural", "neuter"):
             return None
@@ -860,7 +873,7 @@ class SpeakerResolver:
                 gender = MALE_WORDS.get(word) or FEMALE_WORDS.get(word)
                 speaker = self.last_speaker
                 if speaker is not None and speaker.kind == "PERSON" and (
-                        gender is None or speaker.gender in (None, gender)):
+                        gender is None or speaker.fits_gender(gender)):
                     return speaker
                 return None
         if word in ORG_WORDS and any(c.ent_type_ in ("NORP", "GPE") and c.i < token.i
