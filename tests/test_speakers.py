@@ -194,3 +194,24 @@ def test_given_name_gender_from_the_census_lists():
     assert given_name_gender("gordon") == "male"
     assert given_name_gender("Taylor") is None  # shared by both
     assert given_name_gender("Xqzv") is None  # not listed
+
+
+def test_an_acronym_met_late_or_tagged_as_a_person_is_the_organisation(analyze_text):
+    text = ("The International Labour Organization published its annual report on Monday.\n\n"
+            "Unemployment among the young is \"rising everywhere\", says ILO.\n")
+    st = analyze_text(text).statements[-1]
+    assert st.speaker.name == "International Labour Organization"
+
+
+def test_a_site_named_with_and_without_its_domain_is_one_organisation(analyze_text):
+    text = ("Prices rose 3% in May, according to Kelley.com, a research firm.\n\n"
+            "Kelley expects that prices will fall again in the autumn.\n")
+    names = {s.speaker.name for s in analyze_text(text).statements}
+    assert names == {"Kelley.com"}
+
+
+def test_a_dateline_parsed_into_the_sentence_is_not_its_speaker(analyze_text):
+    text = ("ZUG, SWITZERLAND\n\nVantor, a maker of hospital pagers, announced that it would "
+            "open a plant in Ohio.\n")
+    st = analyze_text(text).statements[0]
+    assert st.speaker.name == "Vantor"

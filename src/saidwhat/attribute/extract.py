@@ -362,6 +362,15 @@ class PieceReader:
         for child in sorted((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), key=rank):
             if child.lower_ == "it" and verb.lemma_.lower() in _RAISING_VERBS:
                 return None  # "it seems that …": nobody is said to speak
+            if "\n" in self.doc.text[child.idx:verb.idx]:
+                # a dateline parsed into the sentence ("BAAR, SWITZERLAND\n\nAscom, …,
+                # announced"): the subject is the conjunct on the verb's own line
+                line = self.doc.text.rfind("\n", 0, verb.idx)
+                own = [c for c in list(child.conjuncts) + [a for a in child.children
+                                                            if a.dep_ == "appos"]
+                       if c.idx > line and c.i < verb.i]
+                if own:
+                    return own[0]
             return child
         if verb.i > 0 and self.doc[verb.i - 1].is_punct and verb.lemma_.lower() in SPEECH_VERBS:
             # "…,” wrote Fadem in a report; "…, said another witness, …": the small parser

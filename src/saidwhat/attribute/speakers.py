@@ -46,6 +46,7 @@ from saidwhat.names import fold, given_match, given_name_gender, parse_name
 _TITLE_WORDS = sorted(TITLES, key=lambda t: -len(t.split()))
 _ROLE_WORDS = sorted(ROLES, key=lambda t: -len(t.split()))
 _NAME_ENTS = ("PERSON",)
+_WEB_DOMAINS = (".com", ".org", ".net", ".io", ".co.uk")
 _OTHER_ENTS = ("ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
                "DATE", "TIME")
 _DEFINITE = {"the", "this", "that", "these", "those"}
@@ -175,6 +176,13 @@ def acronym_of(acronym: str, name: str) -> bool:
     return acronym in _initials(name) and len(_initials(name)) > 1
 
 
+def _acronym_like(name: str) -> bool:
+    """One word of two to six capital letters ("WHO", "PG&E"): an organisation's initials,
+    whatever the model tagged it."""
+    letters = re.sub(r"[&.]", "", name)
+    return " " not in name and 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
 def _capitalised_name(tokens) -> Optional[str]:
     """The longest run of capitalised words (joined by "of", "for", "and" or "the") among
     ``tokens`` that holds a proper noun and two capitalised words: a name the model did not
@@ -228,6 +236,10 @@ class SpeakerResolver:
             if ent.label_ in _NAME_ENTS or _titled(ent):
                 name = self.without_place(person_name(ent))
                 if not name or (len(name) == 1 and name.isupper()):
+                    continue
+                if _acronym_like(name):  # "WHO" tagged as a person: an organisation's letters
+                    self.mentions.append((offset + ent.start_char, self.org_for(name)))
+                    self.roles[offset + ent.start_char] = ent.root.dep_
                     continue
                 person = self.person_for(name)
                 self.describe(person, ent, ents)
@@ -440,6 +452,17 @@ class SpeakerResolver:
         name = re.sub(r"^[Tt]he\s+", "", _clean_name(name))
         key = name.lower()
         org = self.orgs.get(key)
+        if org is None and self._settled and _acronym_like(name):
+            # an acronym first met after the article's acronyms were joined ("…, says WHO")
+            fuller = [o for o in self.orgs.values() if acronym_of(name, o.names[0])]
+            if fuller:
+                org = max(fuller, key=lambda o: len(o.names[0]))
+                org.names.append(name)
+                self.orgs[key] = org
+        if org is None:
+            # "Edmunds" after "Edmunds.com": the site's name without its domain
+            org = next((self.orgs[key + domain] for domain in _WEB_DOMAINS
+                        if key + domain in self.orgs), None)
         if org is None:
             org = Entity("ORG", [name])
             self.orgs[key] = org
@@ -460,6 +483,18 @@ class SpeakerResolver:
                         target.names.append(name)
                 self.orgs[key] = target
                 self.mentions = [(at, target if e is org else e) for at, e in self.mentions]
+
+    def _join_web_names(self) -> None:
+        """"Edmunds" and "Edmunds.com" in one article: one organisation, named in full."""
+        for key, org in list(self.orgs.items()):
+            site = next((self.orgs[key + d] for d in _WEB_DOMAINS if key + d in self.orgs), None)
+            if site is None or site is org:
+                continue
+            for name in org.names:
+                if name not in site.names:
+                    site.names.append(name)
+            self.orgs[key] = site
+            self.mentions = [(at, site if e is org else e) for at, e in self.mentions]
 
     def _people_tagged_as_orgs(self) -> None:
         """"Carly Fiorina" tagged as an organisation where "Frank Fiorina" is a person: a two- or
@@ -527,6 +562,7 @@ class SpeakerResolver:
                 carried: bool = False) -> Speaker:
         if not self._settled:
             self._expand_acronyms()
+            self._join_web_names()
             self._people_tagged_as_orgs()
             for people in self.people.values():
                 for person in people:
@@ -671,8 +707,10 @@ class SpeakerResolver:
         if named is not None:
             ent = next(e for e in self.ents_of(token.doc) if e.start <= named.i < e.end)
             if len(ent.text) > 1:
-                return self.person_for(self.without_place(person_name(ent)),
-                                       position=position), "name"
+                name = self.without_place(person_name(ent))
+                if _acronym_like(name) or any(fold(name) + d in self.orgs for d in _WEB_DOMAINS):
+                    return self.orgs.get(name.lower()) or self.org_for(name), "name"
+                return self.person_for(name, position=position), "name"
         if token.pos_ == "NOUN":
             # "Another diplomat, former special envoy to Ukraine Kurt Volker,": the one person
             # its apposition names
@@ -700,7 +738,11 @@ class SpeakerResolver:
         if token.pos_ == "PROPN" and not token.is_lower and token.lower_ not in ORG_WORDS \
                 and token.lower_ not in PERSON_DESCRIPTION_WORDS:
             name = _clean_name(" ".join(t.text for t in token.subtree
-                                        if t.pos_ == "PROPN" and t.i <= token.i))
+                                        if t.pos_ == "PROPN" and t.i <= token.i
+                                        and "\n" not in token.doc.text[t.idx:token.idx]))
+            if _acronym_like(name or token.text) or any(
+                    fold(name or token.text) + d in self.orgs for d in _WEB_DOMAINS):
+                return self.org_for(name or token.text), "name"
             return self.person_for(name or token.text), "name"
         if token.pos_ == "PROPN" and token.lower_ in ORG_WORDS and not token.is_lower:
             # "The Interior Ministry" with no entity from the model: still an organisation.
