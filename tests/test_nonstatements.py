@@ -38,3 +38,23 @@ def test_a_speaker_that_names_nobody_is_no_statement(analyze_text):
 ])
 def test_decisions_and_titles_are_no_statements(analyze_text, text, contents):
     assert [s.content.text for s in analyze_text(text).statements if s.content] == contents
+
+
+def test_a_learnt_candidate_that_no_one_makes_is_dropped_a_carried_or_rule_one_is_not():
+    from saidwhat.attribute.nonstatements import verdict
+    from saidwhat.nlp import get_nlp
+
+    doc = get_nlp()("The studio stocked the service with classic films.")
+    speaker = doc[1]  # "studio"
+    assert verdict("stock", "the service", None, False, doc[2], learnt=True) == "drop"
+    assert verdict("stock", "the service", speaker, False, doc[2], learnt=True) == "keep"
+    assert verdict("say", "the service", None, True, doc[2], learnt=True) == "keep"  # carried
+    assert verdict("say", "the service", None, False, doc[2], learnt=False) == "keep"
+
+
+def test_a_trailing_participle_of_saying_is_its_own_statement(analyze_text):
+    text = ("Senator Ann Price said she did not believe the ads had cost them the race, arguing "
+            "that it was the party's divisions that hurt most.\n")
+    contents = {s.cue.text: s.content.text for s in analyze_text(text).statements}
+    assert contents["said"] == "she did not believe the ads had cost them the race"
+    assert contents["arguing"] == "it was the party's divisions that hurt most"

@@ -432,6 +432,15 @@ class PieceReader:
             comp = min(comps, key=lambda c: abs(c.i - verb.i))
             tokens = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i
                                                       and t.lower_ == "that" and t.i < comp.i)]
+            # "said he didn't believe …, arguing that …": a trailing participle of saying is
+            # an attribution of its own, not part of what was said
+            for t in comp.subtree:
+                if t.tag_ == "VBG" and t.lemma_.lower() in SPEECH_VERBS and t.i > comp.i \
+                        and t.dep_ in ("advcl", "xcomp", "conj") and self.doc[t.i - 1].text == ",":
+                    cut = {u.i for u in t.subtree} | {t.i - 1}
+                    if max(cut) >= max(u.i for u in tokens):
+                        tokens = [u for u in tokens if u.i not in cut]
+                    break
             content, kind = self.shape_content(tokens, verb)
             if kind == "direct":
                 content = self.join_split_quote(content, verb, subject)

@@ -12,7 +12,8 @@ what" wants only what someone said, thought or perceived. Three general cases ar
 * a decision ("agreed to …", "voted to …");
 * a learnt candidate of a verb whose candidates are mostly wrong even by PolNeAR's wide measure
   of attribution ("rolled out", "struggled to", "included"; the list and its numbers are in
-  lexicon.py).
+  lexicon.py), or one with no source in its sentence (the scorer guessed an attribution that
+  no one makes: "stocked …", "Wondering how …").
 """
 from __future__ import annotations
 
@@ -49,9 +50,13 @@ def names_nobody(cue_lemma: str, speaker_token, carried: bool, cue=None) -> bool
     return speaker_token.lower_ in _NOBODY and speaker_token.pos_ in ("PRON", "DET")
 
 
-def unreliable(cue_lemma: str, learnt: bool) -> bool:
-    """A candidate the learnt scorer kept for a verb it is mostly wrong about."""
-    return learnt and cue_lemma in UNRELIABLE_CANDIDATE_VERBS
+def unreliable(cue_lemma: str, learnt: bool, speaker_token=None, carried: bool = False) -> bool:
+    """A candidate the learnt scorer kept for a verb it is mostly wrong about, or one that no
+    one in its sentence is said to make (the scorer guessed an attribution without a source:
+    "stocked …", "Wondering how …")."""
+    if not learnt:
+        return False
+    return cue_lemma in UNRELIABLE_CANDIDATE_VERBS or (speaker_token is None and not carried)
 
 
 _DECISION_VERBS = {"agree", "decide", "vote", "opt", "resolve", "elect", "choose"}
@@ -67,7 +72,7 @@ def verdict(cue_lemma: str, content_text: Optional[str], speaker_token, carried:
             cue=None, learnt: bool = False) -> str:
     """What becomes of a found statement: ``"drop"`` (no statement at all), ``"summary"`` (a
     speech act without content) or ``"keep"``."""
-    if names_nobody(cue_lemma, speaker_token, carried, cue) or unreliable(cue_lemma, learnt) \
+    if names_nobody(cue_lemma, speaker_token, carried, cue) or unreliable(cue_lemma, learnt, speaker_token, carried) \
             or (content_text and decision(cue_lemma, content_text)):
         return "drop"
     if content_text and refusal(cue_lemma, content_text):
