@@ -215,3 +215,44 @@ def test_a_dateline_parsed_into_the_sentence_is_not_its_speaker(analyze_text):
             "open a plant in Ohio.\n")
     st = analyze_text(text).statements[0]
     assert st.speaker.name == "Vantor"
+
+
+def test_a_participle_after_a_quote_belongs_to_the_speaker_outside_it(analyze_text):
+    text = ("Prime Minister Ann Ridley said in a statement, “We are deeply relieved” at the "
+            "release, adding that the families had asked for privacy.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["the families had asked for privacy"] == "Ann Ridley"
+
+
+def test_participles_of_saying_after_a_passive_or_a_copula_take_its_subject(analyze_text):
+    text = ("The regional water board is frustrated with the utilities, saying they failed to "
+            "share data in time.\n\n"
+            "Mark Delaney testified on Tuesday. Delaney was known for telling others \"he was in "
+            "charge of the port\" despite his title.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["they failed to share data in time"] == "The regional water board"
+    assert any(v == "Mark Delaney" for k, v in names.items() if "in charge of the port" in k)
+
+
+def test_a_role_noun_finds_the_group_of_its_synonym(analyze_text):
+    text = ("The doctors, members of a recently formed group Doctors for Safe Camps, DSC, "
+            "offered to run a clinic.\n\n"
+            "“We can start this week,” the physicians wrote in the letter.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["“We can start this week,”"] == "Doctors for Safe Camps"
+
+
+def test_a_person_and_their_team_are_one_group_named_in_full(analyze_text):
+    text = ("Ruth Okafor, a geologist, led the survey.\n\n"
+            "Okafor and her team wrote that the fault was active.\n")
+    st = next(s for s in analyze_text(text).statements if "fault" in s.content.text)
+    assert st.speaker.name == "Ruth Okafor and her team"
+    assert st.speaker.members == ["Ruth Okafor"]
+
+
+def test_a_description_finds_the_organisation_named_later_by_its_own_words(analyze_text):
+    text = ("The water commission is angry with the operators, saying they ignored the "
+            "warnings.\n\n"
+            "The Nevada State Water Commission holds a hearing on Friday.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["they ignored the warnings"] == "Nevada State Water Commission"

@@ -399,6 +399,19 @@ class PieceReader:
             head = verb.head
             if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.i != head.i:
                 head = head.head  # "wavered in answering", "began by talking about"
+            if verb.lemma_.lower() in SPEECH_VERBS and verb.tag_ == "VBG":
+                # "The commission is frustrated with …, saying …": the copula's subject;
+                # "Sondland was known for telling others …": the passive verb's subject
+                if head.dep_ == "acomp" and head.head.i != head.i:
+                    head = head.head
+                passive = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+                if passive is not None and not any(c.dep_ == "agent" for c in head.children):
+                    return passive
+            if not self.inside_quote(verb):
+                # 'X said, “We are pleased” at …, adding that …': the parser hangs the
+                # participle from the quote's verb; its speaker is the one outside the quote
+                while self.inside_quote(head) and head.head.i != head.i:
+                    head = head.head
             if (verb.tag_ in ("VBG", "VBD", "VBZ", "VBP", "VBN") or verb.dep_ == "conj"
                     or (verb.dep_ in ("xcomp", "advcl") and verb.tag_ == "VB")):
                 return self.subject_of(head, depth + 1)

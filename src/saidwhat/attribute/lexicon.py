@@ -94,6 +94,13 @@ ISSUED_WORDS = {"statement", "release", "post", "blog", "email", "e-mail", "twee
 COMPILED_WORDS = {"data", "figures", "statistics", "numbers", "guidance", "estimates",
                   "calculations", "projections", "forecast", "forecasts", "records", "tally"}
 
+# Nouns a news text uses for the same role in one article ("the doctors" … "the physicians"):
+# each maps to one name for the role, so that a description finds the earlier one.
+ROLE_SYNONYMS = {"physician": "doctor", "medic": "doctor", "attorney": "lawyer",
+                 "journalist": "reporter", "spokeswoman": "spokesperson",
+                 "spokesman": "spokesperson", "cop": "officer", "carmaker": "automaker",
+                 "firm": "company", "scholar": "researcher", "scientist": "researcher"}
+
 # Verbs whose content is a to-infinitive ("vowed to rebuild", "urged voters to stay home").
 INFINITIVE_CONTENT_VERBS = {"promise", "vow", "pledge", "threaten", "urge", "ask", "call",
                             "demand", "hope", "want", "plan", "refuse", "decline", "seek",

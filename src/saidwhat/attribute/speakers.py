@@ -37,8 +37,9 @@ from typing import Optional
 from spacy.tokens import Token
 
 from saidwhat.attribute.lexicon import (COMPILED_WORDS, DOCUMENT_WORDS, FEMALE_WORDS,
-                                        HONORIFICS, ISSUED_WORDS, MALE_WORDS, ORG_WORDS, PERSON_DESCRIPTION_WORDS,
-                                        PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, ROLES, TITLE_WORDS,
+                                        HONORIFICS, ISSUED_WORDS, MALE_WORDS, ORG_WORDS,
+                                        PERSON_DESCRIPTION_WORDS, PERSONAL_PRONOUNS,
+                                        RELATIVE_PRONOUNS, ROLE_SYNONYMS, ROLES, TITLE_WORDS,
                                         TITLES)
 from saidwhat.model import Span, Speaker
 from saidwhat.names import fold, given_match, given_name_gender, parse_name
@@ -218,7 +219,7 @@ class SpeakerResolver:
         self.last_speaker: Optional[Entity] = None
         self.name_forms: dict[str, set[str]] = {}  # surname -> untagged "Given Surname" forms
         self._doc_ents: dict[int, tuple] = {}  # each registered piece's entities, read once
-        self.coordinations: dict[tuple[int, ...], Entity] = {}  # "A and B", by members
+        self.coordinations: dict[tuple, Entity] = {}  # "A and B", by members
         self.sentence_starts: list[int] = []  # offsets of every sentence, in text order
         self.roles: dict[int, str] = {}  # dependency of each person mention, by offset
         # (offset, the issuing verb's subject, its piece's offset) of "said in a statement"
@@ -599,8 +600,22 @@ class SpeakerResolver:
         # Border Protection", tagged or joined by its acronym)
         others = [c for c in token.conjuncts if c.pos_ == "PROPN" and c.i > token.i
                   and token.doc.text[token.idx:c.idx + len(c)] not in entity.names]
-        if not others or not any(c.dep_ == "cc" and c.lower_ in ("and", "&")
-                                 for c in token.children):
+        if not any(c.dep_ == "cc" and c.lower_ in ("and", "&") for c in token.children):
+            return entity
+        if not others and entity.kind == "PERSON":
+            # "Paganini and his team": the person with the people their own pronoun names
+            theirs = [c for c in token.conjuncts if c.i > token.i and c.pos_ == "NOUN" and any(
+                d.dep_ == "poss" and d.pos_ == "PRON" for d in c.children)]
+            if len(theirs) == 1:
+                name = f"{entity.name} and {_span_text(theirs[0].subtree)}"
+                key = (id(entity), theirs[0].lemma_.lower())
+                group = self.coordinations.get(key)
+                if group is None:
+                    group = Entity("GROUP", [name], head=(theirs[0].lemma_.lower(), True),
+                                   members=[entity])
+                    self.coordinations[key] = group
+                return group
+        if not others:
             return entity
         between = token.doc.text[token.idx:others[-1].idx]
         if "\n" in between or between.count(",") > len(others) - 1 or "—" in between:
@@ -757,16 +772,21 @@ class SpeakerResolver:
             if issuer is not None:
                 return issuer, "description"
         if token.tag_ in ("NNS", "NNPS"):
-            # "The doctors, members of a group called Doctors for Camp Closure, …": the group
+            # "The nurses, members of a group called Nurses for Clean Water, NCW, …": the group
             for appos in (c for c in token.children if c.dep_ == "appos"):
                 ent = next((e for e in self.ents_of(token.doc) if e.label_ == "ORG"
                             and appos.left_edge.i <= e.start and e.end <= appos.right_edge.i + 1),
                            None)
+                # a name the model did not tag wins over the acronym it did ("NCW")
+                name = _capitalised_name(list(appos.subtree))
+                if name is not None and (ent is None or _acronym_like(ent.text)):
+                    org = self.org_for(name)
+                    if ent is not None and ent.text not in org.names:
+                        org.names.append(ent.text)
+                        self.orgs[ent.text.lower()] = org
+                    return org, "description"
                 if ent is not None:
                     return self.org_for(self.org_name(ent)), "description"
-                name = _capitalised_name(list(appos.subtree))
-                if name is not None:  # a name the model did not tag ("Doctors for …")
-                    return self.org_for(name), "description"
         return self.description_antecedent(token, position), "description"
 
     def issuer_of(self, token: Token, offset: int) -> Optional[Entity]:
@@ -894,8 +914,10 @@ class SpeakerResolver:
                                  and word in DOCUMENT_WORDS):
             return None
         # the same head as an earlier description: "a recent report by …" … "the report"
+        role = ROLE_SYNONYMS.get(word, word)
         for at, group in reversed(self.groups):
-            if at < position and group.head == (word, plural):
+            if at < position and group.head is not None and group.head[1] == plural and \
+                    ROLE_SYNONYMS.get(group.head[0], group.head[0]) == role:
                 return group
         if not definite:
             return None
@@ -923,10 +945,21 @@ class SpeakerResolver:
             return None  # "the South Korean government": named by its own words
         if word in ORG_WORDS or plural:
             orgs = self._recent(position, ("ORG",))
-            for org in orgs:  # "the ministry" -> the Defense Ministry; "the doctors" -> Doctors for …
-                if re.search(rf"\b{re.escape(token.lower_)}\b", org.name.lower()) or \
-                        re.search(rf"\b{re.escape(word)}\b", org.name.lower()):
+            # "the ministry" -> the Defense Ministry; "the physicians" -> Doctors for …
+            words = {token.lower_, word, role, role + "s"}
+            for org in orgs:
+                if any(re.search(rf"\b{re.escape(w)}\b", org.name.lower()) for w in words):
                     return org
+            # named only later ("The utilities commission is frustrated …" before "The
+            # California Public Utilities Commission holds …"): the one organisation whose
+            # name holds the description's own words, modifiers included
+            phrase = " ".join(t.lower_ for t in token.lefts if t.dep_ == "compound")
+            if phrase:
+                phrase = rf"\b{re.escape(phrase)}\s+{re.escape(token.lower_)}\b"
+                named = {id(o): o for o in self.orgs.values()
+                         if o.kind == "ORG" and re.search(phrase, o.name.lower())}
+                if len(named) == 1:
+                    return next(iter(named.values()))
             if word in ORG_WORDS and not plural and word not in DOCUMENT_WORDS:
                 if self.last_speaker is not None and self.last_speaker.kind == "ORG":
                     return self.last_speaker
