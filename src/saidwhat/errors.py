@@ -1,6 +1,8 @@
 """Every user-facing error message of saidwhat lives here, so wording stays consistent."""
 from __future__ import annotations
 
+import re
+
 
 class SaidwhatError(Exception):
     """A per-document problem: reported in ``Analysis.errors`` and by the CLI, never a traceback."""
@@ -15,17 +17,24 @@ MESSAGES = {
     "empty": "the document is empty (no text to analyse)",
     "binary": "the file looks binary ({reason}), not text or HTML",
     "encoding": "the file is not valid UTF-8 (byte {position}) and no other text encoding fits",
-    "too_large": "the document has {size:,} characters, over the limit of {limit:,}",
+    # ``unit`` is "characters" or "bytes"; ``more`` is "more than " when reading stopped at
+    # the limit (a stream or device has no size to tell). Build it with ``too_large``.
+    "too_large": "the document has {more}{size:,} {unit}, over the limit of {limit:,} {unit}",
     "no_text_in_html": "the HTML holds no article text (only scripts, styles or markup)",
     "not_found": "no such file or folder: {path}",
     "unreadable": "cannot read {path}: {reason}",
     "analysis_failed": "analysis failed: {reason}",
+    "worker_died": "the analysis process stopped abruptly (killed, perhaps for lack of memory) "
+                   "twice while analysing this article; fresh processes are started for the "
+                   "next request",
     "bad_jsonl": "line {line} is not a JSON object with a text or html field: {reason}",
     "bad_field": "line {line}: the field \"{field}\" must be {expected}, not a JSON {found}",
     # WARC files and URLs (read/warc.py, read/url.py)
     "warc_damaged": "the WARC file is truncated or damaged at byte {offset} ({reason}); "
                     "records before it were read",
     "warc_not_article": "the WARC record for {url} is not an HTML or text page ({reason})",
+    "no_articles": "the WARC file {path} has {records:,} records and none is an article (an "
+                   "HTML or text response with a 2xx status)",
     "url_scheme": "only http:// and https:// URLs can be fetched, not {url}",
     "url_unresolvable": "cannot resolve the host of {url}: {reason}",
     "url_private": "refusing to fetch {url}: {host} resolves to {address}, a private, loopback, "
@@ -72,3 +81,26 @@ def message(code: str, **details) -> str:
         return template.format(**details)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def too_large(size: int, limit: int, unit: str = "characters", *,
+              stopped: bool = False) -> SaidwhatError:
+    """The ``too_large`` error, counting ``unit`` ("characters" or "bytes"); ``stopped``: only
+    ``size`` bytes were read (more would have followed)."""
+    return SaidwhatError("too_large", size=size, limit=limit, unit=unit,
+                         more="more than " if stopped else "")
+
+
+# C0 and C1 controls, DEL and the Unicode line and paragraph separators: in a printed file
+# name or message one could end the line and start a forged one.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters escaped (``\\n``, ``\\x1b``, ``\\u2028``)."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def error_line(source: str, code: str, text: str) -> str:
+    """The CLI's stderr line for one document's error."""
+    return f"saidwhat: {printable(source)}: error [{code}]: {printable(text)}"

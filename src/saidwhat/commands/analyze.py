@@ -60,6 +60,7 @@ def run(args) -> int:
 
 
 def _report_errors(analysis) -> None:
+    from saidwhat.errors import error_line
+
     for error in analysis.errors:
-        print(f"saidwhat: {analysis.source}: error [{error.code}]: {error.message}",
-              file=sys.stderr)
+        print(error_line(analysis.source, error.code, error.message), file=sys.stderr)

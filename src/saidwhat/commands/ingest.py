@@ -64,7 +64,7 @@ def count_inputs(inputs: list[str]):
 
 
 def run(args) -> int:
-    from saidwhat.errors import SaidwhatError
+    from saidwhat.errors import SaidwhatError, error_line
     from saidwhat.pipeline import Options, default_workers
     from saidwhat.read import MAX_CHARS, read_inputs
     from saidwhat.store import open_store
@@ -83,7 +83,7 @@ def run(args) -> int:
 
     def report(source: str, code: str, message: str) -> None:
         if not args.quiet:
-            print(f"saidwhat: {source}: error [{code}]: {message}", file=sys.stderr)
+            print(error_line(source, code, message), file=sys.stderr)
 
     progress = not args.no_progress and sys.stderr.isatty()
     total = count_inputs(args.inputs) if progress else None

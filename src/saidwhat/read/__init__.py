@@ -6,6 +6,8 @@ batch always goes on past a bad input and reports it.
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 import json
 import os
 import sys
@@ -13,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
-from saidwhat.errors import SaidwhatError
+from saidwhat.errors import SaidwhatError, too_large
 from saidwhat.model import Document
 from saidwhat.read.html import html_to_document, looks_like_html
-from saidwhat.read.text import MAX_CHARS, check_text, decode_text, replace_surrogates
+from saidwhat.read.text import (MAX_CHARS, byte_limit, check_html_size, check_text, decode_bom,
+                                decode_text, replace_surrogates)
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".md")
 
@@ -49,17 +52,25 @@ def read_bytes(data: bytes, *, source: str, name: str = "", url: str | None = No
     try:
         if not data.strip():
             raise SaidwhatError("empty")
-        if looks_like_html(data, name):
-            html = decode_html(data)
-            return html_to_document(html, doc_id=doc_id, source=source, url=url)
-        text = decode_text(data, max_chars=max_chars)
+        if len(data) > byte_limit(max_chars):
+            raise too_large(len(data), byte_limit(max_chars), "bytes")
+        marked = decode_bom(data)  # UTF-16 or UTF-32 text, which has NUL bytes
+        if looks_like_html(data if marked is None else marked, name):
+            html = decode_html(data, max_chars=max_chars) if marked is None else marked
+            return html_to_document(html, doc_id=doc_id, source=source, url=url,
+                                    max_chars=max_chars, size=len(data))
+        if marked is not None:
+            text = check_text(marked, max_chars=max_chars)
+        else:
+            text = decode_text(data, max_chars=max_chars)
         return Document(id=doc_id, text=text, source=source, url=url, format="text")
     except SaidwhatError as exc:
         return ReadFailure(doc_id, source, exc)
 
 
-def decode_html(data: bytes) -> str:
-    if b"\x00" in data[:65536]:
+def decode_html(data: bytes, *, max_chars: int = MAX_CHARS) -> str:
+    check_html_size(len(data), max_chars)  # before decoding: charset detection reads it all
+    if b"\x00" in data:  # anywhere: PostgreSQL refuses NUL in text
         raise SaidwhatError("binary", reason="it contains NUL bytes")
     # HTML declares its own charset often enough; trafilatura's decoder (charset detection with
     # a UTF-8 default) handles the rest better than a strict decode.
@@ -68,14 +79,25 @@ def decode_html(data: bytes) -> str:
     return decode_file(data)
 
 
+def read_limited(stream, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``stream``; ``too_large`` when more follow (a device such as
+    /dev/zero, a pipe or a growing file has no size to check first)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise too_large(limit, limit, "bytes", stopped=True)
+    return data
+
+
 def read_file(path: Path, *, max_chars: int = MAX_CHARS) -> Item:
     source = source_name(path)
+    limit = byte_limit(max_chars)
     try:
         size = path.stat().st_size
-        # Refuse before reading when even the bytes are far beyond the character cap.
-        if size > 4 * max_chars + 4:
-            raise SaidwhatError("too_large", size=size, limit=max_chars)
-        data = path.read_bytes()
+        # Refuse before reading when even the bytes are beyond the character cap.
+        if size > limit:
+            raise too_large(size, limit, "bytes")
+        with path.open("rb") as handle:
+            data = read_limited(handle, limit)
     except SaidwhatError as exc:
         return ReadFailure(document_id(source, b""), source, exc)
     except OSError as exc:
@@ -86,9 +108,15 @@ def read_file(path: Path, *, max_chars: int = MAX_CHARS) -> Item:
     return read_bytes(data, source=source, name=path.name, max_chars=max_chars)
 
 
+def _broken_link(path: Path) -> bool:
+    """A symbolic link that leads nowhere: a loop or a missing target. It is reported (as
+    unreadable) rather than passed over, since it was meant to be read."""
+    return path.is_symlink() and not path.exists()
+
+
 def iter_folder(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
+        if path.suffix.lower() in ARTICLE_SUFFIXES and (path.is_file() or _broken_link(path)):
             yield path
 
 
@@ -96,7 +124,7 @@ def iter_warcs(folder: Path) -> Iterator[Path]:
     from saidwhat.read.warc import is_warc
 
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and is_warc(path):
+        if is_warc(path) and (path.is_file() or _broken_link(path)):
             yield path
 
 
@@ -124,13 +152,62 @@ def _record_problem(record, number: int) -> Optional[SaidwhatError]:
     return None
 
 
-def read_jsonl(lines: Iterable[str], *, source: str, max_chars: int = MAX_CHARS) -> Iterator[Item]:
+@dataclass
+class LineTooLong:
+    """In place of a JSONL line over the line limit (its bytes were skipped, not kept)."""
+    size: int
+    limit: int
+
+
+def jsonl_line_limit(max_chars: int) -> int:
+    """The most bytes of one JSONL line: an article at the limit with every character escaped
+    as \\uXXXX (six bytes, Python's json.dumps default), and room for the other fields."""
+    return 6 * max_chars + 65536
+
+
+def bounded_lines(stream, limit: int, *,
+                  ends: bool = True) -> Iterator[Union[str, LineTooLong]]:
+    """The lines of a binary stream, decoded (bad UTF-8 replaced), ending in "\\n" as a
+    text-mode file gives them, or with no end unless ``ends``, as ``str.splitlines`` gives
+    them (a line's text is part of its document id, which must not change). A line over
+    ``limit`` bytes is read past in pieces and given as ``LineTooLong``: none is held whole."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            size = len(line)
+            while True:
+                rest = stream.readline(1 << 20)
+                size += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield LineTooLong(size, limit)
+            continue
+        text = line.decode("utf-8", "replace")
+        if text.endswith("\r\n"):
+            text = text[:-2] + "\n"
+        yield text if ends else text.rstrip("\n")
+
+
+def _plain_field(value: str) -> str:
+    # NUL is refused in text and HTML (binary); in a title or an outlet it would only fail the
+    # store (PostgreSQL refuses it), so it is replaced as a lone surrogate is.
+    return replace_surrogates(value).replace("\x00", "\ufffd")
+
+
+def read_jsonl(lines: Iterable[Union[str, LineTooLong]], *, source: str,
+               max_chars: int = MAX_CHARS) -> Iterator[Item]:
     """One article per line: ``text`` or ``html``, optional url, outlet, published, title, id
     (strings; the id may be an integer). A line with a field of another type is an error."""
     for number, line in enumerate(lines, 1):
+        line_source = f"{source}:{number}"
+        if isinstance(line, LineTooLong):
+            yield ReadFailure(document_id(line_source, b""), line_source,
+                              too_large(line.size, line.limit, "bytes"))
+            continue
         if not line.strip():
             continue
-        line_source = f"{source}:{number}"
         try:
             record = json.loads(line)
         except ValueError as exc:
@@ -141,7 +218,8 @@ def read_jsonl(lines: Iterable[str], *, source: str, max_chars: int = MAX_CHARS)
             yield ReadFailure(document_id(line_source, line), line_source, problem)
             continue
         # str() only turns an integer id into a string: every other field is one already.
-        fields = {name: replace_surrogates(str(record[name])) for name in JSONL_FIELDS
+        fields = {name: (replace_surrogates if name in ("text", "html") else _plain_field)(
+                      str(record[name])) for name in JSONL_FIELDS
                   if record.get(name) is not None and record.get(name) != ""}
         url = fields.get("url")
         doc_id = fields.get("id") or document_id(line_source, line)
@@ -151,7 +229,7 @@ def read_jsonl(lines: Iterable[str], *, source: str, max_chars: int = MAX_CHARS)
                 doc = Document(id=doc_id, text=text, source=url or line_source, url=url)
             else:
                 doc = html_to_document(fields["html"], doc_id=doc_id,
-                                       source=url or line_source, url=url)
+                                       source=url or line_source, url=url, max_chars=max_chars)
         except SaidwhatError as exc:
             yield ReadFailure(doc_id, line_source, exc)
             continue
@@ -189,9 +267,10 @@ def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS,
         elif is_warc(path) and path.is_file():
             yield from read_warc(path, max_chars=max_chars)
         elif path.suffix.lower() == ".jsonl" and path.is_file():
-            with path.open(encoding="utf-8", errors="replace") as lines:
-                yield from read_jsonl(lines, source=source_name(path), max_chars=max_chars)
-        elif path.exists():
+            with path.open("rb") as handle:
+                yield from read_jsonl(bounded_lines(handle, jsonl_line_limit(max_chars)),
+                                      source=source_name(path), max_chars=max_chars)
+        elif path.exists() or path.is_symlink():  # a link loop is unreadable, not missing
             yield read_file(path, max_chars=max_chars)
         else:
             name = source_name(raw)
@@ -199,10 +278,27 @@ def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS,
 
 
 def read_stdin(*, max_chars: int = MAX_CHARS) -> Iterator[Item]:
-    data = sys.stdin.buffer.read()
-    first = data.lstrip()[:1]
-    if first == b"{":
-        text = data.decode("utf-8", "replace")
-        yield from read_jsonl(text.splitlines(), source="<stdin>", max_chars=max_chars)
-    else:
-        yield read_bytes(data, source="<stdin>", max_chars=max_chars)
+    """JSONL (the first byte that is not blank is ``{``), read line by line, or one article
+    of at most the byte limit: stdin may be endless (``< /dev/zero``)."""
+    stream = sys.stdin.buffer
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)
+    limit = byte_limit(max_chars)
+    blank = b""  # leading blank bytes beyond what one peek shows
+    while len(blank) <= limit:
+        ahead = stream.peek(65536)
+        if not ahead or ahead.lstrip():
+            break
+        blank += stream.read(len(ahead))
+    if stream.peek(65536).lstrip()[:1] == b"{":
+        # The blank lines before the first record keep the line numbers right.
+        lines = itertools.chain([""] * blank.count(b"\n"),
+                                bounded_lines(stream, jsonl_line_limit(max_chars), ends=False))
+        yield from read_jsonl(lines, source="<stdin>", max_chars=max_chars)
+        return
+    data = blank + stream.read(limit + 1 - len(blank)) if len(blank) <= limit else blank
+    if len(data) > limit:
+        yield ReadFailure(document_id("<stdin>", b""), "<stdin>",
+                          too_large(limit, limit, "bytes", stopped=True))
+        return
+    yield read_bytes(data, source="<stdin>", max_chars=max_chars)

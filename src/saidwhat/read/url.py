@@ -1,11 +1,13 @@
 """URLs -> Documents: fetched with a timeout and a size cap, never from a non-public address.
 
 ``check_public_url`` resolves the host and refuses the URL when *any* of its addresses is
-private, loopback, link-local, multicast, reserved or unspecified (IPv4-mapped and 6to4/Teredo
-IPv6 addresses are judged by the IPv4 address inside). ``fetch_url`` then connects to one of
-the addresses it checked, not to whatever a second DNS lookup returns, so a host cannot pass
-the check and then resolve to 127.0.0.1 (DNS rebinding). Every redirect is checked the same
-way. The web server reuses both functions for user-submitted URLs.
+private, loopback, link-local, multicast, reserved or unspecified (IPv4-mapped, -translated
+and -compatible IPv6 addresses are judged by the IPv4 address inside, as are 6to4 and Teredo
+ones; NAT64 prefixes, which reach any IPv4 address through a gateway, are never public).
+``fetch_url`` then connects to one of the addresses it checked, not to whatever a second DNS
+lookup returns, so a host cannot pass the check and then resolve to 127.0.0.1 (DNS
+rebinding). Every redirect is checked the same way, and a timer holds the whole fetch to its
+deadline. The web server reuses both functions for user-submitted URLs.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -29,12 +32,33 @@ USER_AGENT = "saidwhat/0.1 (+https://pypi.org/project/saidwhat/)"
 _CHUNK = 65536
 
 
+# ::ffff:0:a.b.c.d (IPv4-translated, RFC 2765) and ::a.b.c.d (IPv4-compatible, deprecated):
+# a host may route either to the IPv4 address, and Python calls both global.
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> Optional[ipaddress.IPv4Address]:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in _IPV4_TRANSLATED or (ip in _IPV4_COMPATIBLE and int(ip) > 1):  # not :: or ::1
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _is_public(ip: ipaddress._BaseAddress) -> bool:
     if isinstance(ip, ipaddress.IPv6Address):
-        for inner in (ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None):
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            return _is_public(inner)
+        if any(ip in net for net in _NAT64):
+            return False
+        for inner in (ip.sixtofour, ip.teredo[1] if ip.teredo else None):
             if inner is not None and not _is_public(inner):
                 return False
-    return ip.is_global and not ip.is_multicast and not ip.is_unspecified
+    return (ip.is_global and not ip.is_multicast and not ip.is_unspecified
+            and not ip.is_reserved)
 
 
 def _split(url: str):
@@ -89,41 +113,95 @@ class Response:
     body: bytes
 
 
+class _Deadline:
+    """Shuts the fetch's sockets down when its time is up. Socket timeouts bound each wait
+    for data, not the whole: a server sending a byte just before every timeout would hold a
+    fetch for ever (headers and body alike), so a timer ends it from outside."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    # socket.socket's own shutdown, also for an SSL socket: it wakes a read blocked in
+    # another thread (the read then fails or ends) without touching the TLS state.
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to a checked address while sending the URL's host name."""
 
-    def __init__(self, host, port, address, timeout):
+    def __init__(self, host, port, address, timeout, deadline):
         super().__init__(host, port, timeout=timeout)
         self._address = address
+        self._deadline = deadline
 
     def connect(self):
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self._deadline.watch(self.sock)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, port, address, timeout):
+    def __init__(self, host, port, address, timeout, deadline):
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
         self._address = address
+        self._deadline = deadline
 
     def connect(self):
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        # The handshake after wrapping, so that the deadline can cut a slow one short too.
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host,
+                                              do_handshake_on_connect=False)
+        self._deadline.watch(self.sock)
+        self.sock.do_handshake()
 
 
 def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT,
           max_bytes: int = DEFAULT_MAX_BYTES) -> Response:
     """GET ``url`` (following up to five redirects, each checked), the body capped at
     ``max_bytes`` and the whole exchange at ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
+    with _Deadline(timeout) as deadline:
+        return _fetch(url, allow_private, timeout, max_bytes, deadline)
+
+
+def _fetch(url: str, allow_private: bool, timeout: float, max_bytes: int,
+           deadline: _Deadline) -> Response:
+    start = time.monotonic()
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         parts, host, port = _split(current)
         addresses = check_public_url(current, allow_private=allow_private)
-        left = deadline - time.monotonic()
-        if left <= 0:
+        left = timeout - (time.monotonic() - start)
+        if left <= 0 or deadline.expired:
             raise SaidwhatError("fetch_timeout", url=url, timeout=timeout)
         cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-        conn = cls(host, port, addresses[0], timeout=min(left, timeout))
+        conn = cls(host, port, addresses[0], timeout=left, deadline=deadline)
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query
@@ -143,10 +221,14 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIM
             raise
         except (socket.timeout, TimeoutError):
             raise SaidwhatError("fetch_timeout", url=url, timeout=timeout) from None
-        except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
+        except (OSError, http.client.HTTPException, ssl.SSLError, ValueError) as exc:
+            if deadline.expired:  # the shut socket: a broken read or a cut header
+                raise SaidwhatError("fetch_timeout", url=url, timeout=timeout) from None
             raise SaidwhatError("fetch_failed", url=url, reason=_reason(exc)) from None
         finally:
             conn.close()
+        if deadline.expired:  # a shut socket reads as the end of a body without a length
+            raise SaidwhatError("fetch_timeout", url=url, timeout=timeout)
         body = _decode_content(body, response.getheader("Content-Encoding"), url, max_bytes)
         media, _, params = ctype.partition(";")
         charset = None
@@ -164,7 +246,7 @@ def _read_capped(response, url, max_bytes, deadline, timeout) -> bytes:
         raise SaidwhatError("fetch_too_large", url=url, limit=max_bytes)
     chunks, size = [], 0
     while True:
-        if time.monotonic() > deadline:
+        if deadline.expired:
             raise SaidwhatError("fetch_timeout", url=url, timeout=timeout)
         chunk = response.read(_CHUNK)
         if not chunk:

@@ -1,7 +1,8 @@
 """WARC and WARC.gz files -> Documents (FastWARC), one per HTML or text response record.
 
 Only ``response`` records with a 2xx HTTP status and an HTML or text payload are articles;
-request, metadata, revisit, redirect and image records are passed over silently. A truncated
+request, metadata, revisit, redirect and image records are passed over silently, but a file
+with records and no article among them is one ``no_articles`` failure. A truncated
 or damaged file yields the good records before the damage and then one ``ReadFailure`` for
 the file, so a batch reports it and goes on.
 """
@@ -11,7 +12,7 @@ import zlib
 from pathlib import Path
 from typing import Iterator, Optional
 
-from saidwhat.errors import SaidwhatError
+from saidwhat.errors import SaidwhatError, too_large
 from saidwhat.read.text import MAX_CHARS
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -37,7 +38,7 @@ def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator:
                           SaidwhatError("unreadable", path=source, reason=exc.strerror or exc))
         return
     offset = 0
-    records = 0
+    records = items = 0
     with stream:
         try:
             for record in ArchiveIterator(stream, parse_http=False):
@@ -59,6 +60,7 @@ def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator:
                     return
                 item = _record_item(record, block, source, offset, max_chars)
                 if item is not None:
+                    items += 1
                     yield item
         except (OSError, ValueError, EOFError, zlib.error) as exc:
             yield ReadFailure(document_id(f"{source}:{offset}", b""), source,
@@ -72,6 +74,9 @@ def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator:
     if problem:
         yield ReadFailure(document_id(f"{source}:{problem[0]}", b""), source,
                           SaidwhatError("warc_damaged", offset=problem[0], reason=problem[1]))
+    elif items == 0:  # else a batch of such files gives no output and exits with 0
+        yield ReadFailure(document_id(source, b""), source,
+                          SaidwhatError("no_articles", path=source, records=records))
 
 
 def gzip_problem(path: str | Path) -> Optional[tuple[int, str]]:
@@ -132,7 +137,7 @@ def _record_item(record, block: bytes, source: str, offset: int, max_chars: int)
     item_source = url or f"{source}:{offset}"
     if len(block) > MAX_RECORD_BYTES:
         return ReadFailure(document_id(item_source, b""), item_source,
-                           SaidwhatError("too_large", size=len(block), limit=MAX_RECORD_BYTES))
+                           too_large(len(block), MAX_RECORD_BYTES, "bytes"))
     try:
         status, headers, body = parse_http_response(block)
     except ValueError:

@@ -32,6 +32,8 @@ def _plain(value):
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
+    if value is pd.NA or value is pd.NaT:  # a missing value of a nullable column
+        return None
     if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
         return value.isoformat()
     if hasattr(value, "item"):  # numpy scalars

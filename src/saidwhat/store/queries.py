@@ -104,14 +104,20 @@ def _speaker_match(store, names: list[str]):
     any of ``names``."""
     conds = []
     for name in names:
-        pattern = f"%{str(name).lower()}%"
+        part = str(name)
         alias_ids = select(S.speaker_aliases.c.speaker_id).where(
-            func.lower(S.speaker_aliases.c.alias).like(pattern))
-        name_ids = select(S.speakers.c.id).where(func.lower(S.speakers.c.name).like(pattern))
+            contains(S.speaker_aliases.c.alias, part))
+        name_ids = select(S.speakers.c.id).where(contains(S.speakers.c.name, part))
         conds.append(or_(S.statements.c.speaker_id.in_(alias_ids),
                          S.statements.c.speaker_id.in_(name_ids),
-                         func.lower(S.statements.c.speaker_name).like(pattern)))
+                         contains(S.statements.c.speaker_name, part)))
     return or_(*conds)
+
+
+def contains(column, part: str):
+    """``column`` contains ``part``, case-insensitively, ``%`` and ``_`` taken literally (as
+    LIKE wildcards, ``--speaker %`` matched every speaker)."""
+    return func.lower(column).contains(part.lower(), autoescape=True)
 
 
 def _filters(store, *, speaker: Many = None, speaker_id: Many = None, act: Many = None,
@@ -222,10 +228,9 @@ def speakers(store, *, limit: Optional[int] = 20, name: Many = None, type: Many 
                      technique=technique)  # on statements and documents
     who = []  # on speakers
     if _many(name):
-        conds = [func.lower(sp.c.name).like(f"%{str(n).lower()}%") for n in _many(name)]
+        conds = [contains(sp.c.name, str(n)) for n in _many(name)]
         conds += [sp.c.id.in_(select(S.speaker_aliases.c.speaker_id).where(
-            func.lower(S.speaker_aliases.c.alias).like(f"%{str(n).lower()}%")))
-            for n in _many(name)]
+            contains(S.speaker_aliases.c.alias, str(n)))) for n in _many(name)]
         who.append(or_(*conds))
     if _many(type):
         who.append(sp.c.type.in_([str(t).upper() for t in _many(type)]))

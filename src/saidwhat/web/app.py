@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
+import re
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -65,7 +66,7 @@ STATUS = {
     "request_too_large": 413, "too_large": 413, "fetch_too_large": 413,
     "fetch_failed": 502, "fetch_timeout": 504, "http_status": 502, "fetch_redirects": 502,
     "not_article": 502, "store_unreachable": 503, "store_missing": 503, "store_schema": 503,
-    "store_failed": 500, "analysis_failed": 500,
+    "store_failed": 500, "analysis_failed": 500, "worker_died": 503,
 }
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -88,7 +89,19 @@ def _env() -> Environment:
                        technique_class=technique_class, catalogue=CATALOGUE, acts=ACTS,
                        stances=STANCES, kinds=STATEMENT_KINDS, qs=_qs)
     env.filters["number"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    env.tests["web_link"] = is_web_link
     return env
+
+
+# The start of an http(s) URL, with nothing before it: browsers drop leading blanks and
+# controls, so " javascript:…" is javascript too.
+_WEB_LINK = re.compile(r"https?://", re.I)
+
+
+def is_web_link(url) -> bool:
+    """Whether a stored URL may be a link: only http(s). Ingested metadata can hold any
+    string, and a ``javascript:`` or ``data:`` href would run or show whatever it holds."""
+    return isinstance(url, str) and bool(_WEB_LINK.match(url))
 
 
 def _qs(base: str, **params) -> str:
@@ -351,10 +364,12 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
         return item
 
     def with_metadata(doc: Document, title=None, outlet=None, published=None) -> Document:
+        # NUL in the text is refused (binary); in a title it would only fail the store
+        # (PostgreSQL refuses it), so it is read as U+FFFD, as in JSONL.
         if title:
-            doc.title = title.strip()
+            doc.title = title.strip().replace("\x00", "\ufffd")
         if outlet:
-            doc.outlet = outlet.strip()
+            doc.outlet = outlet.strip().replace("\x00", "\ufffd")
         if published:
             corpus._day(published.strip(), "published")  # a clear error for a bad date
             doc.published = published.strip()

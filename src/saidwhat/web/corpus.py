@@ -16,6 +16,7 @@ from saidwhat.errors import SaidwhatError
 from saidwhat.model import (Analysis, Block, Entity, Figure, Span, Speaker, Statement,
                             TechniqueSpan)
 from saidwhat.store import schema as S
+from saidwhat.store.queries import contains
 
 
 def plain(value: Any) -> Any:
@@ -156,14 +157,14 @@ def articles(store, *, outlet: Optional[str] = None, since: Optional[str] = None
     if end:
         where.append(doc.c.published_day <= end)
     if speaker and speaker.strip():
-        pattern = f"%{speaker.strip().lower()}%"
+        part = speaker.strip()
         alias_ids = select(S.speaker_aliases.c.speaker_id).where(
-            func.lower(S.speaker_aliases.c.alias).like(pattern))
-        name_ids = select(S.speakers.c.id).where(func.lower(S.speakers.c.name).like(pattern))
+            contains(S.speaker_aliases.c.alias, part))
+        name_ids = select(S.speakers.c.id).where(contains(S.speakers.c.name, part))
         where.append(exists().where(and_(
             st.c.document_id == doc.c.id,
             or_(st.c.speaker_id.in_(alias_ids), st.c.speaker_id.in_(name_ids),
-                func.lower(st.c.speaker_name).like(pattern)))))
+                contains(st.c.speaker_name, part)))))
     if technique and technique.strip():
         name = technique.strip().lower()
         where.append(or_(
@@ -175,7 +176,7 @@ def articles(store, *, outlet: Optional[str] = None, since: Optional[str] = None
     if text and text.strip():
         matching = store.statements(text=text.strip())  # the store's own safe full-text query
         ids = sorted({int(i) for i in matching["document_id"]})
-        title_match = func.lower(doc.c.title).like(f"%{text.strip().lower()}%")
+        title_match = contains(doc.c.title, text.strip())
         where.append(or_(doc.c.id.in_(ids), title_match) if ids else title_match)
     columns = (doc.c.id.label("document_id"), doc.c.published_day.label("published"),
                doc.c.outlet, doc.c.title, doc.c.url, doc.c.source, doc.c.n_statements,
