@@ -256,3 +256,14 @@ def test_a_description_finds_the_organisation_named_later_by_its_own_words(analy
             "The Nevada State Water Commission holds a hearing on Friday.\n")
     names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
     assert names["they ignored the warnings"] == "Nevada State Water Commission"
+
+
+def test_short_state_names_indefinite_proper_nouns_and_possessors(analyze_text):
+    text = ("Ottawa freed two prisoners on Monday. The US welcomed the exchange, saying the "
+            "prisoners had suffered.\n\n"
+            "Clara Whitby, a nurse, examined the patient. An MRI of his knee showed a torn "
+            "ligament, and Whitby's notes showed that the swelling was new.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["the prisoners had suffered"] == "United States"
+    assert names["a torn ligament"] == "An MRI of his knee"
+    assert names["the swelling was new"] == "Clara Whitby's notes"

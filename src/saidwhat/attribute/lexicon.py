@@ -94,6 +94,14 @@ ISSUED_WORDS = {"statement", "release", "post", "blog", "email", "e-mail", "twee
 COMPILED_WORDS = {"data", "figures", "statistics", "numbers", "guidance", "estimates",
                   "calculations", "projections", "forecast", "forecasts", "records", "tally"}
 
+# The short forms of a few states and unions news writes most ("The US said …"): the name
+# they stand for.
+SHORT_STATE_NAMES = {"us": "United States", "u.s.": "United States", "usa": "United States",
+                     "u.s.a.": "United States", "uk": "United Kingdom",
+                     "u.k.": "United Kingdom", "uae": "United Arab Emirates",
+                     "eu": "European Union", "e.u.": "European Union", "un": "United Nations",
+                     "u.n.": "United Nations"}
+
 # Nouns a news text uses for the same role in one article ("the doctors" … "the physicians"):
 # each maps to one name for the role, so that a description finds the earlier one.
 ROLE_SYNONYMS = {"physician": "doctor", "medic": "doctor", "attorney": "lawyer",

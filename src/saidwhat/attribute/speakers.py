@@ -39,8 +39,8 @@ from spacy.tokens import Token
 from saidwhat.attribute.lexicon import (COMPILED_WORDS, DOCUMENT_WORDS, FEMALE_WORDS,
                                         HONORIFICS, ISSUED_WORDS, MALE_WORDS, ORG_WORDS,
                                         PERSON_DESCRIPTION_WORDS, PERSONAL_PRONOUNS,
-                                        RELATIVE_PRONOUNS, ROLE_SYNONYMS, ROLES, TITLE_WORDS,
-                                        TITLES)
+                                        RELATIVE_PRONOUNS, ROLE_SYNONYMS, ROLES,
+                                        SHORT_STATE_NAMES, TITLE_WORDS, TITLES)
 from saidwhat.model import Span, Speaker
 from saidwhat.names import fold, given_match, given_name_gender, parse_name
 
@@ -48,6 +48,7 @@ _TITLE_WORDS = sorted(TITLES, key=lambda t: -len(t.split()))
 _ROLE_WORDS = sorted(ROLES, key=lambda t: -len(t.split()))
 _NAME_ENTS = ("PERSON",)
 _WEB_DOMAINS = (".com", ".org", ".net", ".io", ".co.uk")
+_SALIENT_WINDOW = 3  # people last seen among whom a far pronoun takes the most named
 _OTHER_ENTS = ("ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
                "DATE", "TIME")
 _DEFINITE = {"the", "this", "that", "these", "those"}
@@ -451,6 +452,7 @@ class SpeakerResolver:
 
     def org_for(self, name: str) -> Entity:
         name = re.sub(r"^[Tt]he\s+", "", _clean_name(name))
+        name = SHORT_STATE_NAMES.get(name.lower(), name)
         key = name.lower()
         org = self.orgs.get(key)
         if org is None and self._settled and _acronym_like(name):
@@ -682,8 +684,20 @@ class SpeakerResolver:
             first -= 1
         while last + 1 in kept and doc[last + 1].text != ",":
             last += 1
-        return _span_text(doc[first:last + 1]) or _clean_name(mention.text if mention
-                                                              else token.text)
+        name = _span_text(doc[first:last + 1])
+        if not name:
+            return _clean_name(mention.text if mention else token.text)
+        # "Taylor's blood work": the possessor by the full name the article gives
+        for t in doc[first:last + 1]:
+            if t.dep_ == "poss" and t.pos_ == "PROPN" and not any(
+                    c.dep_ == "compound" for c in t.children) and fold(t.text) in self.people:
+                person = self.person_for(t.text, create=False, position=offset + t.idx)
+                at = t.idx - doc[first].idx
+                if person is not None and person.name.endswith(t.text) and \
+                        name[at:at + len(t.text)] == t.text:
+                    name = name[:at] + person.name + name[at + len(t.text):]
+                break
+        return name
 
     @staticmethod
     def _circumstance(prep: Token, depth: int) -> bool:
@@ -736,8 +750,10 @@ class SpeakerResolver:
                                 if e.kind == "PERSON"}
                 if len(named_people) == 1:
                     return next(iter(named_people.values())), "description"
+        # "A CT of his chest showed …": a proper noun with "a" is described, not named
+        indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
         for t in words:
-            if t.ent_type_ in _NAME_ENTS:
+            if t.ent_type_ in _NAME_ENTS or (indefinite and t.i == token.i):
                 break
             if t.ent_type_ == "ORG" or (t.ent_type_ in ("GPE", "NORP") and t.i == token.i):
                 ent = next(e for e in self.ents_of(token.doc) if e.start <= t.i < e.end)
@@ -751,7 +767,7 @@ class SpeakerResolver:
         # the small model tags a lower-case noun after a quote as a proper noun ("…,” the
         # senator said): a name is capitalised, so that one is a description
         if token.pos_ == "PROPN" and not token.is_lower and token.lower_ not in ORG_WORDS \
-                and token.lower_ not in PERSON_DESCRIPTION_WORDS:
+                and token.lower_ not in PERSON_DESCRIPTION_WORDS and not indefinite:
             name = _clean_name(" ".join(t.text for t in token.subtree
                                         if t.pos_ == "PROPN" and t.i <= token.i
                                         and "\n" not in token.doc.text[t.idx:token.idx]))
@@ -873,7 +889,15 @@ class SpeakerResolver:
                 return near
             ordered = ([self.last_speaker] if self.last_speaker is not None
                        and self.last_speaker.kind == "PERSON" else [])
-            ordered += self._recent(position, ("PERSON",))
+            recent = self._recent(position, ("PERSON",))
+            # farther back, among the few people last seen, the one the article is about
+            # (named most so far) before the one named last
+            seen: dict[int, int] = {}
+            for at, e in self.mentions:
+                if at < position:
+                    seen[id(e)] = seen.get(id(e), 0) + 1
+            head = sorted(recent[:_SALIENT_WINDOW], key=lambda p: -seen.get(id(p), 0))
+            ordered += head + recent[_SALIENT_WINDOW:]
             # the given name's prior rules a person out, but never makes one preferred
             unknown = next((p for p in ordered if p.gender is None and p.fits_gender(gender)),
                            None)
