@@ -76,3 +76,13 @@ def test_the_polnear_scorer_merges_a_run_back_into_one_attribution(analyze_text)
         assert result["scores"]["content"]["exact"]["tp"] == 1
         assert result["scores"]["content"]["exact"]["pred"] == len(merged)
         assert result["scores"]["attribution"]["overlap50"]["tp"] == 1
+
+
+def test_a_quote_signed_with_a_dash_and_a_name_is_said_by_that_name(analyze_text):
+    text = ("Readers wrote to us after the debate.\n"
+            "“He divided the country and he made us afraid.” ― Marta Quiroga\n"
+            "“I have never been so ashamed of a campaign.”― Daniel Ferreira.\n")
+    statements = quotes(analyze_text(text))
+    assert [(s.speaker.name, s.content.text, s.kind) for s in statements] == [
+        ("Marta Quiroga", "“He divided the country and he made us afraid.”", "direct"),
+        ("Daniel Ferreira", "“I have never been so ashamed of a campaign.”", "direct")]

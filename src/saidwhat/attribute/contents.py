@@ -319,6 +319,8 @@ def refine(reader, found, scored, threshold: float, taggers):
         used.add(j)
     for i, span in sorted(given.items()):  # in text order: a clip sees earlier refinements
         st = statements[i]
+        if st.extra.get("rule") == "signed":
+            continue  # a signed quote is the quote: its mark and its signature bound it
         shaped = reader.shape_span(*_clip(span, st.content, statements))
         if shaped[0] is not None:
             st.content, st.kind = shaped

@@ -10,6 +10,7 @@ speaker token to a person happens in speakers.py.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
@@ -22,6 +23,10 @@ from saidwhat.attribute.lexicon import (BELIEF_VERBS, DOCUMENT_WORDS, INFINITIVE
 from saidwhat.attribute.quotes import Quote
 
 _SUBJECT_DEPS = ("nsubj",)
+# “…” ― Ana Ruiz: a dash after the closing mark and a capitalised name to the end of the line
+_SIGNATURE = re.compile(r"[ \t\u00a0]*(?P<dash>[―—–]|--)[ \t\u00a0]*"
+                        r"(?P<name>[A-Z][\w’'.-]*(?:[ \u00a0][A-Z][\w’'.-]*){0,3})"
+                        r"[ \t\u00a0.,]*(?:\n|$)")
 _NOMINAL = ("NOUN", "PROPN", "PRON")
 _RAISING_VERBS = {"seem", "appear"}
 _AS_VERBS = {"dismiss", "describe", "call", "label", "brand", "deride", "denounce", "reject",
@@ -232,8 +237,30 @@ class PieceReader:
                 for q in self.quotes:
                     if st.content[0] <= q.start and q.end <= st.content[1]:
                         used_quotes.add(q)
+        signed = self.signed_quotes(used_quotes)
+        used_quotes |= {q for q in self.quotes if any(st.content == (q.start, q.end)
+                                                      for st in signed)}
+        found.extend(signed)
         found.extend(self.bare_quotes(found, used_quotes))
         return self.merge_quote_runs(found)
+
+    def signed_quotes(self, used: set[Quote]) -> list[RawStatement]:
+        """A quote signed with a dash and a name at the end of its line (“…” ― Ana Ruiz), as
+        readers' testimonies and epigraphs are: said by that name."""
+        out = []
+        for q in self.quotes:
+            if q in used or not q.closed:
+                continue
+            m = _SIGNATURE.match(self.text, q.end, self.end_offset)
+            if m is None:
+                continue
+            name = self.tokens_in(m.span("name"))
+            if name is None or not len(name) or not any(t.pos_ == "PROPN" for t in name):
+                continue
+            out.append(RawStatement(m.span("dash"), "say", (q.start, q.end), "direct",
+                                    speaker_token=name.root, speaker_span=m.span("name"),
+                                    confidence=0.8, extra={"rule": "signed"}))
+        return out
 
     def merge_quote_runs(self, found: list[RawStatement]) -> list[RawStatement]:
         """“First part,” she said. “Second part.” — a direct quote (or an indirect statement
