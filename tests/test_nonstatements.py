@@ -58,3 +58,17 @@ def test_a_trailing_participle_of_saying_is_its_own_statement(analyze_text):
     contents = {s.cue.text: s.content.text for s in analyze_text(text).statements}
     assert contents["said"] == "she did not believe the ads had cost them the race"
     assert contents["arguing"] == "it was the party's divisions that hurt most"
+
+
+def test_a_learnt_infinitive_the_scorer_doubts_is_dropped():
+    from saidwhat.attribute.nonstatements import verdict
+    from saidwhat.nlp import get_nlp
+
+    doc = get_nlp()("The company plans to open a plant in Ohio.")
+    speaker, cue = doc[1], doc[2]
+    assert verdict("plan", "to open a plant", speaker, False, cue, learnt=True,
+                   option="xcomp", confidence=0.4) == "drop"
+    assert verdict("plan", "to open a plant", speaker, False, cue, learnt=True,
+                   option="xcomp", confidence=0.7) == "keep"
+    assert verdict("plan", "to open a plant", speaker, False, cue, learnt=True,
+                   option="dobj", confidence=0.4) == "keep"

@@ -122,7 +122,8 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
             words = reader.tokens_in(st.cue)
             cue_token = words[0] if words is not None and len(words) else None
         judged = verdict(st.cue_lemma, text[st.content[0]:st.content[1]] if st.content else None,
-                         st.speaker_token, st.carried, cue_token, learnt="option" in st.extra)
+                         st.speaker_token, st.carried, cue_token, learnt="option" in st.extra,
+                         option=st.extra.get("option"), confidence=st.confidence)
         if judged == "drop":
             continue
         if judged == "summary":  # "declined to comment": no content
