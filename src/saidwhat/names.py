@@ -92,12 +92,12 @@ def parse_name(name: str) -> Optional[NameParts]:
     if not words:
         return None
     surname = words.pop()
-    # particles belong to the surname: "Van Der Beek", "de la Rosa", "bin Salman"
+    # particles belong to the surname: "Van Der Berg", "de la Rosa", "bin Salman"
     while len(words) > 1 and words[-1] in SURNAME_PARTICLES:
         surname = f"{words.pop()} {surname}"
     if len(words) == 1 and words[0] in SURNAME_PARTICLES - _GIVEN_NAME_PARTICLES \
             and name.split()[0][:1].isupper():
-        surname = f"{words.pop()} {surname}"  # "Van Der Beek" on its own
+        surname = f"{words.pop()} {surname}"  # "Van Der Berg" on its own
     return NameParts(tuple(words), surname, suffix)
 
 
@@ -133,8 +133,8 @@ def _census_given_names() -> dict[str, tuple[float, float]]:
 
 
 def given_name_gender(given: str) -> Optional[str]:
-    """"male" or "female" for a given name the census lists mostly for one sex ("Fiona",
-    "Gordon"), None for one it shares ("Jordan") or does not list. The article's own evidence
+    """"male" or "female" for a given name the census lists mostly for one sex ("Mary",
+    "James"), None for one it shares ("Jordan") or does not list. The article's own evidence
     (honorifics, pronouns) comes first; this is the prior used when it says nothing."""
     male, female = _census_given_names().get(fold(given).replace("-", ""), (0.0, 0.0))
     if male >= _GENDER_RATIO * female and male > 0:

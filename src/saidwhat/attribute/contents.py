@@ -377,7 +377,7 @@ def _inside_report(st, statements) -> bool:
 
 def _source_head(span):
     """The word that names a source span's speaker. ``Span.root`` takes the first of two
-    heads the small parser gives one phrase ("Wikileaks | editor-in-chief Kristinn Hrafnsson",
+    heads the small parser gives one phrase ("Leakwatch | editor-in-chief Anna Holm",
     both subjects of "said"); a named person among them is the speaker, as ``subject_of``
     ranks a verb's subjects."""
     heads = [t for t in span if t.head.i == t.i or not span.start <= t.head.i < span.end]

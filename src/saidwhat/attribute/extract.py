@@ -379,8 +379,8 @@ class PieceReader:
                             extra={"rule": "cue", "cue_token": verb})
 
     def subject_of(self, verb: Token, depth: int = 0) -> Optional[Token]:
-        # the small parser sometimes gives a verb two subjects ("Wikileaks editor-in-chief
-        # Kristinn Hrafnsson said"): a named person first, then the nearer one, never a noun
+        # the small parser sometimes gives a verb two subjects ("Leakwatch editor-in-chief
+        # Anna Holm said"): a named person first, then the nearer one, never a noun
         # right after a preposition ("A spokesperson … because of agency policy said")
         def rank(c: Token):
             after_preposition = c.left_edge.i > 0 and self.doc[c.left_edge.i - 1].pos_ == "ADP"
@@ -390,7 +390,7 @@ class PieceReader:
             if child.lower_ == "it" and verb.lemma_.lower() in _RAISING_VERBS:
                 return None  # "it seems that …": nobody is said to speak
             if "\n" in self.doc.text[child.idx:verb.idx]:
-                # a dateline parsed into the sentence ("BAAR, SWITZERLAND\n\nAscom, …,
+                # a dateline parsed into the sentence ("ZUG, SWITZERLAND\n\nVantor, …,
                 # announced"): the subject is the conjunct on the verb's own line
                 line = self.doc.text.rfind("\n", 0, verb.idx)
                 own = [c for c in list(child.conjuncts) + [a for a in child.children
@@ -400,7 +400,7 @@ class PieceReader:
                     return own[0]
             return child
         if verb.i > 0 and self.doc[verb.i - 1].is_punct and verb.lemma_.lower() in SPEECH_VERBS:
-            # "…,” wrote Fadem in a report; "…, said another witness, …": the small parser
+            # "…,” wrote Marek in a report; "…, said another witness, …": the small parser
             # takes the speaker after an inverted cue for its object
             for child in verb.children:
                 if child.dep_ in ("dobj", "attr") and child.pos_ in ("NOUN", "PROPN") \
@@ -428,7 +428,7 @@ class PieceReader:
                 head = head.head  # "wavered in answering", "began by talking about"
             if verb.lemma_.lower() in SPEECH_VERBS and verb.tag_ == "VBG":
                 # "The commission is frustrated with …, saying …": the copula's subject;
-                # "Sondland was known for telling others …": the passive verb's subject
+                # "Delaney was known for telling others …": the passive verb's subject
                 if head.dep_ == "acomp" and head.head.i != head.i:
                     head = head.head
                 passive = next((c for c in head.children if c.dep_ == "nsubjpass"), None)

@@ -6,17 +6,17 @@ statement subjects. Every parsed piece is registered first (``register``), so th
 an acronym is resolved with what the whole article says; statements then take their speakers
 in text order (``resolve``), which is what recency and salience need.
 
-1. People are clusters of person names sharing a surname (honorifics dropped: "Ms Persson" is
-   Persson). The names come from the model's PERSON entities and from runs of proper nouns
-   the model left untagged ("Eva-Marie Persson", "Coach (Frank) Vogel"); a cluster is named by
-   its fullest name. A bare given-name-first form ("Li" after "Li Jifeng") joins the one
+1. People are clusters of person names sharing a surname (honorifics dropped: "Ms Brodin" is
+   Brodin). The names come from the model's PERSON entities and from runs of proper nouns
+   the model left untagged ("Anna-Lena Brodin", "Coach (Frank) Wexler"); a cluster is named by
+   its fullest name. A bare given-name-first form ("Wang" after "Wang Lihua") joins the one
    cluster it begins. Title, role and organisation come from the person's own premodifiers
-   ("Russian Defense Ministry Spokesman Major General Igor Konashenkov") or apposition
-   ("Igor Konashenkov, a spokesman for the ministry"); gender from the article's evidence
+   ("Ruritanian Defence Ministry Spokesman Major General Ivan Petrenko") or apposition
+   ("Ivan Petrenko, a spokesman for the ministry"); gender from the article's evidence
    (Mr./Ms., gendered role nouns, pronouns already resolved to the person).
-2. Organisations keep their full form ("the U.S. Attorney's Office for the Western District of
-   New York"); an acronym joins the organisation whose initials it is ("CBP" -> "Customs and
-   Border Protection", "VW" -> "Volkswagen").
+2. Organisations keep their full form ("the U.S. Attorney's Office for the Northern District of
+   Ohio"); an acronym joins the organisation whose initials it is ("FPS" -> "Forests and
+   Parks Service", "VW" -> "Volkswagen").
 3. Pronouns: "he"/"she" to the nearest compatible person mentioned before them in the same
    sentence, else the last speaker, else the most recent person; "they" to the last speaker
    when it is a group or an organisation, else the most recent group or organisation; "it" to
@@ -120,7 +120,7 @@ def _clean_name(text: str) -> str:
 
 def _titled(ent) -> bool:
     """A name the model took for an organisation or a place that a role or title word right
-    before it shows to be a person's ("executive chair Marcelo Claure", "spokesman Li Wei")."""
+    before it shows to be a person's ("executive chair Pedro Alcantara", "spokesman Li Wei")."""
     if ent.label_ not in ("ORG", "GPE") or not 2 <= len(ent) <= 3 or ent.start == 0:
         return False
     before = ent.doc[ent.start - 1]
@@ -162,7 +162,7 @@ def _initials(name: str) -> str:
 
 
 def acronym_of(acronym: str, name: str) -> bool:
-    """Whether ``acronym`` ("CBP", "WHO", "VW") abbreviates the organisation ``name``: the
+    """Whether ``acronym`` ("FPS", "WHO", "VW") abbreviates the organisation ``name``: the
     initials of a run of its capitalised words, or, for a one-word name, letters of it in
     order starting with its first."""
     acronym = re.sub(r"[&.]", "", acronym)  # "PG&E", "U.N."
@@ -188,7 +188,7 @@ def _acronym_like(name: str) -> bool:
 def _capitalised_name(tokens) -> Optional[str]:
     """The longest run of capitalised words (joined by "of", "for", "and" or "the") among
     ``tokens`` that holds a proper noun and two capitalised words: a name the model did not
-    tag, in an apposition that names a group ("members of a group Doctors for Camp Closure")."""
+    tag, in an apposition that names a group ("members of a group Nurses for Clean Water")."""
     best: list = []
     run: list = []
     for t in list(tokens) + [None]:
@@ -249,7 +249,7 @@ class SpeakerResolver:
                 self.roles[offset + ent.start_char] = ent.root.dep_
                 self.count_pronouns(person, ent, people)
             elif ent.label_ == "ORG" and len(ent) == 1 and fold(ent.text) in self.people:
-                # a known surname the model tagged as an organisation ("Omar asked …")
+                # a known surname the model tagged as an organisation ("Okafor asked …")
                 person = self.person_for(ent.text)
                 self.mentions.append((offset + ent.start_char, person))
                 self.roles[offset + ent.start_char] = ent.root.dep_
@@ -269,7 +269,7 @@ class SpeakerResolver:
         for token in doc:
             if token.pos_ != "PROPN" or token.dep_ == "compound":
                 continue
-            # a surname alone, or tagged on its own ("Coach (Frank) Vogel": two entities)
+            # a surname alone, or tagged on its own ("Coach (Frank) Wexler": two entities)
             alone = not token.ent_type_ or (token.ent_type_ == "PERSON" and token.ent_iob_ == "B"
                                             and (token.i + 1 == len(doc)
                                                  or doc[token.i + 1].ent_iob_ != "I"))
@@ -279,8 +279,8 @@ class SpeakerResolver:
                     self.name_forms.setdefault(fold(token.text), set()).add(full)
 
     def without_place(self, name: str) -> str:
-        """A name without the place the model let into its start ("envoy to Ukraine Kurt
-        Volker" tagged as one name), when a given name and a surname are left."""
+        """A name without the place the model let into its start ("envoy to Norway Karl
+        Brenner" tagged as one name), when a given name and a surname are left."""
         words = name.split()
         while len(words) > 2 and fold(words[0]) in self.places:
             words = words[1:]
@@ -312,8 +312,8 @@ class SpeakerResolver:
 
     def untagged_name(self, token: Token) -> Optional[str]:
         """A person's name the model did not tag: given names written before a surname that
-        is already a person's ("Eva-Marie Persson" after "Ms Persson" was tagged; "Coach
-        (Frank) Vogel"), at most two capitalised words after any title or role."""
+        is already a person's ("Anna-Lena Brodin" after "Ms Brodin" was tagged; "Coach
+        (Frank) Wexler"), at most two capitalised words after any title or role."""
         words: list[str] = []
         i = token.i - 1
         doc = token.doc
@@ -355,7 +355,7 @@ class SpeakerResolver:
         surname, first = parts.surname, parts.first
         same = self.people.get(surname, [])
         if first is None and not same:
-            # "Li" after "Li Jifeng": a family name written first
+            # "Wang" after "Wang Lihua": a family name written first
             starts = [p for ps in self.people.values() for p in ps
                       if any((parse_name(n) or parts).first == surname for n in p.names)]
             if len(starts) == 1:
@@ -389,8 +389,8 @@ class SpeakerResolver:
         return person
 
     def complete(self, person: Entity) -> None:
-        """Add the given names the model did not tag ("Eva-Marie" before a tagged "Ms
-        Persson"): the untagged forms whose first name agrees with the person's, or, for a
+        """Add the given names the model did not tag ("Anna-Lena" before a tagged "Ms
+        Brodin"): the untagged forms whose first name agrees with the person's, or, for a
         person known only by surname, the one such form there is."""
         parts = [q for q in map(parse_name, person.names) if q]
         if not parts:
@@ -407,9 +407,9 @@ class SpeakerResolver:
 
     def org_name(self, ent) -> str:
         """An organisation's name in full: the entity with the capitalised words, possessives
-        and "of"/"for" phrases the model left outside it ("the California Governor's Office
-        of Emergency Services", "the U.S. Attorney's Office for the Western District of New
-        York")."""
+        and "of"/"for" phrases the model left outside it ("the Oregon Governor's Office
+        of Flood Control", "the U.S. Attorney's Office for the Northern District of
+        Ohio")."""
         return self.name_span(ent.doc, ent.start, ent.end)
 
     def name_span(self, doc, start: int, end: int) -> str:
@@ -428,8 +428,8 @@ class SpeakerResolver:
                     and doc[j + 1].pos_ == "PROPN")):
                 j += 1
             end = j
-        # "Customs and Border Protection": the parts the model tagged apart, joined when the
-        # article's own acronym of the whole ("CBP") is there to say it is one name
+        # "Forests and Parks Service": the parts the model tagged apart, joined when the
+        # article's own acronym of the whole ("FPS") is there to say it is one name
         if end + 1 < len(doc) and doc[end].lower_ == "and" and doc[end + 1].pos_ == "PROPN":
             j = end + 1
             while j < len(doc) and doc[j].pos_ == "PROPN":
@@ -442,8 +442,8 @@ class SpeakerResolver:
         return re.sub(r"^[Tt]he\s+", "", name)
 
     def fuller_org(self, word: str) -> Optional[Entity]:
-        """The one organisation of the article whose longer name ends with ``word`` ("Claure"
-        after "Marcelo Claure", both tagged as organisations), or None."""
+        """The one organisation of the article whose longer name ends with ``word`` ("Alcantara"
+        after "Pedro Alcantara", both tagged as organisations), or None."""
         if word.lower() in ORG_WORDS:
             return None
         fuller = {id(o): o for o in self.orgs.values()
@@ -463,7 +463,7 @@ class SpeakerResolver:
                 org.names.append(name)
                 self.orgs[key] = org
         if org is None:
-            # "Edmunds" after "Edmunds.com": the site's name without its domain
+            # "Kelley" after "Kelley.com": the site's name without its domain
             org = next((self.orgs[key + domain] for domain in _WEB_DOMAINS
                         if key + domain in self.orgs), None)
         if org is None:
@@ -488,7 +488,7 @@ class SpeakerResolver:
                 self.mentions = [(at, target if e is org else e) for at, e in self.mentions]
 
     def _join_web_names(self) -> None:
-        """"Edmunds" and "Edmunds.com" in one article: one organisation, named in full."""
+        """"Kelley" and "Kelley.com" in one article: one organisation, named in full."""
         for key, org in list(self.orgs.items()):
             site = next((self.orgs[key + d] for d in _WEB_DOMAINS if key + d in self.orgs), None)
             if site is None or site is org:
@@ -500,9 +500,9 @@ class SpeakerResolver:
             self.mentions = [(at, site if e is org else e) for at, e in self.mentions]
 
     def _people_tagged_as_orgs(self) -> None:
-        """"Carly Fiorina" tagged as an organisation where "Frank Fiorina" is a person: a two- or
+        """"Jane Rowan" tagged as an organisation where "Tom Rowan" is a person: a two- or
         three-word capitalised name ending in a person's surname is a person too, and so is
-        one the model ran a place into ("envoy to Ukraine Kurt Volker")."""
+        one the model ran a place into ("envoy to Norway Karl Brenner")."""
         for key, org in list(self.orgs.items()):
             words = self.without_place(org.name).split()
             after_place = len(words) < len(org.name.split())
@@ -531,7 +531,7 @@ class SpeakerResolver:
             words = " ".join(t.text for t in appos[0].subtree)
             lo, hi = appos[0].left_edge.i, appos[0].right_edge.i + 1
         if head.dep_ == "appos" and head.head.pos_ == "NOUN":
-            # "Her husband, Frank Fiorina": the noun the name stands beside describes it
+            # "Her husband, Tom Rowan": the noun the name stands beside describes it
             described = [t for t in head.head.subtree if t.i <= head.head.i]
             words = f"{words} {' '.join(t.text for t in described)}"
         person.descriptors |= {w.lower() for w in re.findall(r"[\w-]+", words)}
@@ -595,17 +595,17 @@ class SpeakerResolver:
         return entity.speaker(mention, kind)
 
     def coordinated(self, token: Token, entity: Entity, offset: int) -> Entity:
-        """"Vindman and Williams testified": a group of the people (or organisations) named
+        """"Halvorsen and Pruitt testified": a group of the people (or organisations) named
         together, each resolved as a name; one group per set of members, so that "they" and
-        a later "Vindman and Williams" find it again."""
-        # a conjunct inside the organisation's own name is no second source ("Customs and
-        # Border Protection", tagged or joined by its acronym)
+        a later "Halvorsen and Pruitt" find it again."""
+        # a conjunct inside the organisation's own name is no second source ("Forests and
+        # Parks Service", tagged or joined by its acronym)
         others = [c for c in token.conjuncts if c.pos_ == "PROPN" and c.i > token.i
                   and token.doc.text[token.idx:c.idx + len(c)] not in entity.names]
         if not any(c.dep_ == "cc" and c.lower_ in ("and", "&") for c in token.children):
             return entity
         if not others and entity.kind == "PERSON":
-            # "Paganini and his team": the person with the people their own pronoun names
+            # "Okafor and her team": the person with the people their own pronoun names
             theirs = [c for c in token.conjuncts if c.i > token.i and c.pos_ == "NOUN" and any(
                 d.dep_ == "poss" and d.pos_ == "PRON" for d in c.children)]
             if len(theirs) == 1:
@@ -639,7 +639,7 @@ class SpeakerResolver:
 
     def description_name(self, token: Token, mention: Optional[Span], offset: int) -> str:
         """A described source's name: its noun phrase with the modifiers that say what it is
-        ("a paper published in the journal Nature Astronomy", "authorities in Beijing"),
+        ("a paper published in the journal Nature Geoscience", "authorities in Lima"),
         without relative clauses, appositions, what follows a comma, or a date."""
         head = token
         if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
@@ -662,7 +662,7 @@ class SpeakerResolver:
                     if self._circumstance(child, depth):
                         continue
                 elif child.dep_ == "appos":
-                    if doc[child.left_edge.i - 1].is_punct:  # "the journal Nature Astronomy"
+                    if doc[child.left_edge.i - 1].is_punct:  # "the journal Nature Geoscience"
                         continue
                 elif child.dep_ in ("cc", "conj"):
                     # "businesses and residents": coordinated nouns, not clauses
@@ -702,7 +702,7 @@ class SpeakerResolver:
     @staticmethod
     def _circumstance(prep: Token, depth: int) -> bool:
         """A prepositional phrase of time ("on Monday"), or of place below the head ("a
-        centre in Greenbelt, Maryland")."""
+        centre in Bedford, Ohio")."""
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if pobj is None:
             return False
@@ -727,11 +727,11 @@ class SpeakerResolver:
         if token.pos_ == "PROPN" and fold(token.text) in self.people and token.ent_type_ != "PERSON":
             return self.person_for(token.text, position=position), "name"
         # A name: the entity that covers the subject token (or a word of its phrase).
-        # A common noun is described, not named, by the names before it ("one Weibo
-        # commenter", "a Taliban representative", "the Wikileaks founder").
+        # A common noun is described, not named, by the names before it ("one Twitter
+        # user", "a rebel representative", "the Leakwatch founder").
         joined = ("compound", "appos") if token.pos_ != "NOUN" else ("appos",)
         words = [token] + [c for c in token.children if c.dep_ in joined]
-        # a person before an organisation ("the then UK Home Secretary, Sajid Javid")
+        # a person before an organisation ("the then UK Trade Secretary, Priya Mehta")
         named = next((t for t in words if t.ent_type_ in _NAME_ENTS), None)
         if named is not None:
             ent = next(e for e in self.ents_of(token.doc) if e.start <= named.i < e.end)
@@ -741,7 +741,7 @@ class SpeakerResolver:
                     return self.orgs.get(name.lower()) or self.org_for(name), "name"
                 return self.person_for(name, position=position), "name"
         if token.pos_ == "NOUN":
-            # "Another diplomat, former special envoy to Ukraine Kurt Volker,": the one person
+            # "Another diplomat, former special envoy to Norway Karl Brenner,": the one person
             # its apposition names
             for appos in (c for c in token.children if c.dep_ == "appos"):
                 lo = offset + appos.left_edge.idx
@@ -781,7 +781,7 @@ class SpeakerResolver:
                                 or token.text), "name"
         if token.dep_ == "appos" and token.head.i != token.i and token.head.pos_ == "PROPN" and (
                 token.head.ent_type_ == "PERSON" or fold(token.head.text) in self.people):
-            # "Lt. Col. Alexander Vindman, a career Army officer, who …": the person described
+            # "Lt. Col. Mark Halvorsen, a career Army officer, who …": the person described
             return self.entity_for(token.head, offset)[0], "description"
         if token.lemma_.lower() in ISSUED_WORDS or token.lower_ in COMPILED_WORDS:
             issuer = self.issuer_of(token, offset)
@@ -808,7 +808,7 @@ class SpeakerResolver:
     def issuer_of(self, token: Token, offset: int) -> Optional[Entity]:
         """Who issued a statement, a release or a post, or compiled data: its possessor or
         the organisation before it ("the office release"), its "from"/"by" phrase ("data
-        from MarketAxess"), the subject of the verb that issued it ("The company published a
+        from Tradeweb"), the subject of the verb that issued it ("The company published a
         blog post that said …"), or, for "the statement", whoever last spoke "in a
         statement"."""
         def named(t: Token, piece_offset: int = offset) -> Optional[Entity]:
@@ -873,12 +873,12 @@ class SpeakerResolver:
         if gender in ("male", "female"):
             sentence_start, previous_start = self._sentence_and_previous(token, offset)
             # earlier in the same sentence: its subjects first, then other mentions, never
-            # a possessor ("Epstein's behaviour … an alibi he cited")
+            # a possessor ("Hale's behaviour … an alibi he cited")
             before = [(at, e) for at, e in self._nearest_first(sentence_start, position)
                       if e.kind == "PERSON" and self.roles.get(at) != "poss"]
             same_sentence = [e for at, e in before if self.roles.get(at, "").startswith("nsubj")]
             same_sentence += [e for at, e in before if e not in same_sentence]
-            # then the subject of the sentence before ("Omar asked … She added")
+            # then the subject of the sentence before ("Okafor asked … She added")
             previous = [e for at, e in self._nearest_first(previous_start, sentence_start)
                         if e.kind == "PERSON" and self.roles.get(at, "").startswith("nsubj")]
             # in its own and the sentence before, the nearest person who can be it; farther
@@ -966,7 +966,7 @@ class SpeakerResolver:
                 return None
         if word in ORG_WORDS and any(c.ent_type_ in ("NORP", "GPE") and c.i < token.i
                                      for c in token.children):
-            return None  # "the South Korean government": named by its own words
+            return None  # "the Chilean government": named by its own words
         if word in ORG_WORDS or plural:
             orgs = self._recent(position, ("ORG",))
             # "the ministry" -> the Defense Ministry; "the physicians" -> Doctors for …
@@ -974,8 +974,8 @@ class SpeakerResolver:
             for org in orgs:
                 if any(re.search(rf"\b{re.escape(w)}\b", org.name.lower()) for w in words):
                     return org
-            # named only later ("The utilities commission is frustrated …" before "The
-            # California Public Utilities Commission holds …"): the one organisation whose
+            # named only later ("The water commission is angry …" before "The
+            # Nevada State Water Commission holds …"): the one organisation whose
             # name holds the description's own words, modifiers included
             phrase = " ".join(t.lower_ for t in token.lefts if t.dep_ == "compound")
             if phrase:
