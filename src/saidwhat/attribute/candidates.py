@@ -9,6 +9,8 @@ adjacent quote) becomes a candidate; scorer.py decides, with weights learnt from
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from dataclasses import dataclass
 from typing import Optional
 
@@ -84,12 +86,25 @@ def features(reader, cue: Token, option: str, content: tuple[int, int], kind: st
         f[f"croot={root.pos_}"] = 1.0
         f[f"opt_croot={option}|{root.pos_}"] = 1.0
         f[f"cverb={any(t.pos_ in ('VERB', 'AUX') for t in local)}"] = 1.0
-        f[f"cents={'+'.join(sorted({label for s, e, label in reader.ent_bounds if s >= local.start and e <= local.end})[:2]) or 'none'}"] = 1.0
+        f[f"cents={'+'.join(sorted(_labels_within(reader, local.start, local.end))[:2]) or 'none'}"] = 1.0
     for a in aux:
         f[f"aux={a}"] = 1.0
     for key, value in (extra or {}).items():
         f[key] = value
     return f
+
+
+def _labels_within(reader, start: int, end: int) -> set[str]:
+    """Labels of the entities wholly inside tokens ``start:end``, found by bisection: a scan
+    of every entity of the piece for each candidate made long texts quadratic."""
+    bounds = reader.ent_bounds
+    i = bisect_left(reader.ent_starts, start)
+    labels = set()
+    while i < len(bounds) and bounds[i][0] < end:
+        if bounds[i][1] <= end:
+            labels.add(bounds[i][2])
+        i += 1
+    return labels
 
 
 def candidates_for(reader, verb: Token) -> list[Candidate]:

@@ -63,6 +63,7 @@ class PieceReader:
         # Doc.ents walks the whole piece on every access: read it once.
         self.ents = doc.ents
         self.ent_bounds = [(e.start, e.end, e.label_) for e in self.ents]
+        self.ent_starts = [start for start, _, _ in self.ent_bounds]
         self._sentences: Optional[list[tuple[int, int]]] = None
         self._newlines: Optional[list[int]] = None
         self._inner_lengths: Optional[list[int]] = None
@@ -389,13 +390,14 @@ class PieceReader:
         for child in sorted((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), key=rank):
             if child.lower_ == "it" and verb.lemma_.lower() in _RAISING_VERBS:
                 return None  # "it seems that …": nobody is said to speak
-            if "\n" in self.doc.text[child.idx:verb.idx]:
+            # (offsets into the whole text: Doc.text joins every token on each access)
+            if "\n" in self.text[self.start(child):self.start(verb)]:
                 # a dateline parsed into the sentence ("ZUG, SWITZERLAND\n\nVantor, …,
                 # announced"): the subject is the conjunct on the verb's own line
-                line = self.doc.text.rfind("\n", 0, verb.idx)
+                line = self.text.rfind("\n", 0, self.start(verb))
                 own = [c for c in list(child.conjuncts) + [a for a in child.children
                                                             if a.dep_ == "appos"]
-                       if c.idx > line and c.i < verb.i]
+                       if self.start(c) > line and c.i < verb.i]
                 if own:
                     return own[0]
             return child

@@ -601,7 +601,7 @@ class SpeakerResolver:
         # a conjunct inside the organisation's own name is no second source ("Forests and
         # Parks Service", tagged or joined by its acronym)
         others = [c for c in token.conjuncts if c.pos_ == "PROPN" and c.i > token.i
-                  and token.doc.text[token.idx:c.idx + len(c)] not in entity.names]
+                  and token.doc[token.i:c.i + 1].text not in entity.names]
         if not any(c.dep_ == "cc" and c.lower_ in ("and", "&") for c in token.children):
             return entity
         if not others and entity.kind == "PERSON":
@@ -619,7 +619,7 @@ class SpeakerResolver:
                 return group
         if not others:
             return entity
-        between = token.doc.text[token.idx:others[-1].idx]
+        between = token.doc[token.i:others[-1].i].text_with_ws  # (Doc.text joins the whole doc)
         if "\n" in between or between.count(",") > len(others) - 1 or "—" in between:
             return entity  # a list, not a pair of sources named together
         members = [entity]
@@ -770,7 +770,7 @@ class SpeakerResolver:
                 and token.lower_ not in PERSON_DESCRIPTION_WORDS and not indefinite:
             name = _clean_name(" ".join(t.text for t in token.subtree
                                         if t.pos_ == "PROPN" and t.i <= token.i
-                                        and "\n" not in token.doc.text[t.idx:token.idx]))
+                                        and "\n" not in token.doc[t.i:token.i].text_with_ws))
             if _acronym_like(name or token.text) or any(
                     fold(name or token.text) + d in self.orgs for d in _WEB_DOMAINS):
                 return self.org_for(name or token.text), "name"
