@@ -30,7 +30,8 @@ in text order (``resolve``), which is what recency and salience need.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
+from itertools import chain, islice
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -217,6 +218,9 @@ class SpeakerResolver:
         self.orgs: dict[str, Entity] = {}  # lower-cased name -> organisation
         self.groups: list[tuple[int, Entity]] = []  # described sources, by position
         self.mentions: list[tuple[int, Entity]] = []  # (offset, entity) of every mention
+        # the mentions by offset (offsets, mentions, each entity's offsets), built when first
+        # searched and kept in step by ``add_mention``; None after ``mentions`` is rewritten
+        self._index: Optional[tuple[list[int], list[tuple[int, Entity]], dict[int, list[int]]]] = None
         self.last_speaker: Optional[Entity] = None
         self.name_forms: dict[str, set[str]] = {}  # surname -> untagged "Given Surname" forms
         self._doc_ents: dict[int, tuple] = {}  # each registered piece's entities, read once
@@ -240,24 +244,24 @@ class SpeakerResolver:
                 if not name or (len(name) == 1 and name.isupper()):
                     continue
                 if _acronym_like(name):  # "WHO" tagged as a person: an organisation's letters
-                    self.mentions.append((offset + ent.start_char, self.org_for(name)))
+                    self.add_mention(offset + ent.start_char, self.org_for(name))
                     self.roles[offset + ent.start_char] = ent.root.dep_
                     continue
                 person = self.person_for(name)
                 self.describe(person, ent, ents)
-                self.mentions.append((offset + ent.start_char, person))
+                self.add_mention(offset + ent.start_char, person)
                 self.roles[offset + ent.start_char] = ent.root.dep_
                 self.count_pronouns(person, ent, people)
             elif ent.label_ == "ORG" and len(ent) == 1 and fold(ent.text) in self.people:
                 # a known surname the model tagged as an organisation ("Okafor asked …")
                 person = self.person_for(ent.text)
-                self.mentions.append((offset + ent.start_char, person))
+                self.add_mention(offset + ent.start_char, person)
                 self.roles[offset + ent.start_char] = ent.root.dep_
                 self.count_pronouns(person, ent, people + [ent])
             elif ent.label_ == "ORG":
                 name = self.org_name(ent)
                 if name:
-                    self.mentions.append((offset + ent.start_char, self.org_for(name)))
+                    self.add_mention(offset + ent.start_char, self.org_for(name))
                     self.roles[offset + ent.start_char] = ent.root.dep_
         self.sentence_starts.extend(offset + sent.start_char for sent in doc.sents)
         for token in doc:
@@ -364,12 +368,7 @@ class SpeakerResolver:
         if first is None and len(same) > 1:
             # a bare surname shared by several people: the one the article has named most
             # so far (the candidate, not her husband), then the one named last
-            seen: dict[int, list[int]] = {}
-            for at, e in self.mentions:
-                if position is None or at < position:
-                    seen.setdefault(id(e), []).append(at)
-            same = sorted(same, key=lambda e: (len(seen.get(id(e), [])),
-                                               max(seen.get(id(e), [-1]))))
+            same = sorted(same, key=lambda e: self.seen_before(e, position))
         for candidate in reversed(same):
             firsts = {q.first for q in map(parse_name, candidate.names) if q and q.first}
             if first is None or not firsts or any(given_match(first, f) for f in firsts):
@@ -486,6 +485,7 @@ class SpeakerResolver:
                         target.names.append(name)
                 self.orgs[key] = target
                 self.mentions = [(at, target if e is org else e) for at, e in self.mentions]
+                self._index = None
 
     def _join_web_names(self) -> None:
         """"Kelley" and "Kelley.com" in one article: one organisation, named in full."""
@@ -498,6 +498,7 @@ class SpeakerResolver:
                     site.names.append(name)
             self.orgs[key] = site
             self.mentions = [(at, site if e is org else e) for at, e in self.mentions]
+            self._index = None
 
     def _people_tagged_as_orgs(self) -> None:
         """"Jane Rowan" tagged as an organisation where "Tom Rowan" is a person: a two- or
@@ -514,6 +515,7 @@ class SpeakerResolver:
                 continue
             person = self.person_for(" ".join(words))
             self.mentions = [(at, person if e is org else e) for at, e in self.mentions]
+            self._index = None
             self.orgs[key] = person
 
     def describe(self, person: Entity, ent, ents) -> None:
@@ -590,7 +592,7 @@ class SpeakerResolver:
         if kind == "pronoun" and entity.kind == "PERSON" and entity.gender is None:
             entity.gender = {"male": "male", "female": "female"}.get(
                 PERSONAL_PRONOUNS.get(token.lower_))
-        self.mentions.append((offset + token.idx, entity))
+        self.add_mention(offset + token.idx, entity)
         self.last_speaker = entity
         return entity.speaker(mention, kind)
 
@@ -848,10 +850,45 @@ class SpeakerResolver:
                 return named(subject, at_offset) if subject is not None else None
         return None
 
+    def add_mention(self, at: int, entity: Entity) -> None:
+        self.mentions.append((at, entity))
+        if self._index is not None:
+            offsets, ordered, of_entity = self._index
+            i = bisect_right(offsets, at)  # after the mentions already at this offset
+            offsets.insert(i, at)
+            ordered.insert(i, (at, entity))
+            insort(of_entity.setdefault(id(entity), []), at)
+
+    def _indexed(self):
+        if self._index is None:
+            ordered = sorted(self.mentions, key=lambda m: m[0])  # stable: seen order kept
+            of_entity: dict[int, list[int]] = {}
+            for at, e in ordered:
+                of_entity.setdefault(id(e), []).append(at)
+            self._index = ([at for at, _ in ordered], ordered, of_entity)
+        return self._index
+
+    def seen_before(self, entity: Entity, position: Optional[int]) -> tuple[int, int]:
+        """How often ``entity`` is mentioned before ``position`` (None: anywhere), and the
+        offset of the last such mention (-1 if none)."""
+        offsets = self._indexed()[2].get(id(entity), [])
+        n = len(offsets) if position is None else bisect_left(offsets, position)
+        return n, offsets[n - 1] if n else -1
+
     def _nearest_first(self, lo: int, hi: int) -> list[tuple[int, Entity]]:
         """The mentions at offsets ``lo <= at < hi``, the nearest to ``hi`` first (mentions at
-        one offset in the order they were seen)."""
-        return [(at, e) for at, e in sorted(self.mentions, key=lambda m: -m[0]) if lo <= at < hi]
+        one offset in the order they were seen). Searched by bisection: long articles have
+        thousands of mentions and every statement asks."""
+        offsets, ordered, _ = self._indexed()
+        i, k = bisect_left(offsets, lo), bisect_left(offsets, hi)
+        out: list[tuple[int, Entity]] = []
+        while k > i:
+            g = k - 1
+            while g > i and offsets[g - 1] == offsets[k - 1]:
+                g -= 1
+            out.extend(ordered[g:k])
+            k = g
+        return out
 
     def _sentence_and_previous(self, token: Token, offset: int) -> tuple[int, int]:
         """Text offsets where ``token``'s sentence and the sentence before it begin."""
@@ -860,12 +897,23 @@ class SpeakerResolver:
         return sentence_start, self.sentence_starts[i - 1] if i > 0 else sentence_start
 
     def _recent(self, position: int, kinds: tuple[str, ...]) -> list[Entity]:
-        seen, out = set(), []
-        for _, entity in self._nearest_first(-1, position):
-            if entity.kind in kinds and id(entity) not in seen:
-                seen.add(id(entity))
-                out.append(entity)
-        return out
+        return list(self._recent_iter(position, kinds))
+
+    def _recent_iter(self, position: int, kinds: tuple[str, ...]):
+        """The distinct entities of ``kinds`` mentioned before ``position``, the last
+        mentioned first, produced as they are found (callers mostly want the first few)."""
+        offsets, ordered, _ = self._indexed()
+        seen: set[int] = set()
+        k = bisect_left(offsets, position)
+        while k > 0:
+            g = k - 1
+            while g > 0 and offsets[g - 1] == offsets[k - 1]:
+                g -= 1
+            for _, entity in ordered[g:k]:
+                if entity.kind in kinds and id(entity) not in seen:
+                    seen.add(id(entity))
+                    yield entity
+            k = g
 
     def pronoun_antecedent(self, token: Token, position: int, offset: int) -> Optional[Entity]:
         pronoun = token.lower_
@@ -889,19 +937,20 @@ class SpeakerResolver:
                 return near
             ordered = ([self.last_speaker] if self.last_speaker is not None
                        and self.last_speaker.kind == "PERSON" else [])
-            recent = self._recent(position, ("PERSON",))
+            recent = self._recent_iter(position, ("PERSON",))
             # farther back, among the few people last seen, the one the article is about
             # (named most so far) before the one named last
-            seen: dict[int, int] = {}
-            for at, e in self.mentions:
-                if at < position:
-                    seen[id(e)] = seen.get(id(e), 0) + 1
-            head = sorted(recent[:_SALIENT_WINDOW], key=lambda p: -seen.get(id(p), 0))
-            ordered += head + recent[_SALIENT_WINDOW:]
-            # the given name's prior rules a person out, but never makes one preferred
-            unknown = next((p for p in ordered if p.gender is None and p.fits_gender(gender)),
-                           None)
-            return next((p for p in ordered if p.gender == gender), unknown)
+            head = sorted(islice(recent, _SALIENT_WINDOW),
+                          key=lambda p: -self.seen_before(p, position)[0])
+            # the first of that gender; else the first whose gender is unknown (the given
+            # name's prior rules a person out, but never makes one preferred)
+            unknown = None
+            for p in chain(ordered, head, recent):
+                if p.gender == gender:
+                    return p
+                if unknown is None and p.gender is None and p.fits_gender(gender):
+                    unknown = p
+            return unknown
         if gender not in ("plural", "neuter"):
             return None
 
@@ -924,8 +973,7 @@ class SpeakerResolver:
             return self.last_speaker
         if near:
             return near[0]
-        recent = [e for e in self._recent(position, ("GROUP", "ORG")) if fits(e)]
-        return recent[0] if recent else None
+        return next((e for e in self._recent_iter(position, ("GROUP", "ORG")) if fits(e)), None)
 
     def description_antecedent(self, token: Token, position: int) -> Optional[Entity]:
         determiners = [c.lower_ for c in token.children if c.dep_ in ("det", "poss")]
@@ -949,7 +997,7 @@ class SpeakerResolver:
             # "the general", "the actor": the person whose title, role or description says so
             candidates = ([self.last_speaker] if self.last_speaker is not None
                           and self.last_speaker.kind == "PERSON" else [])
-            candidates += self._recent(position, ("PERSON",))
+            candidates = chain(candidates, self._recent_iter(position, ("PERSON",)))
             for person in candidates:
                 described = " ".join(filter(None, [person.title, person.role])).lower().split()
                 described += sorted(person.descriptors)
