@@ -248,6 +248,8 @@ class SpeakerResolver:
                     self.roles[offset + ent.start_char] = ent.root.dep_
                     continue
                 person = self.person_for(name)
+                if person is None:  # no letters to name anyone ("」" tagged as a person)
+                    continue
                 self.describe(person, ent, ents)
                 self.add_mention(offset + ent.start_char, person)
                 self.roles[offset + ent.start_char] = ent.root.dep_

@@ -20,6 +20,13 @@ def register(subparsers) -> None:
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="analysis processes (default: one per core; 0 analyses in the server "
                         "process, one request at a time)")
+    p.add_argument("--long-chars", type=int, default=None, metavar="N",
+                   help="documents of more than N characters are analysed by processes of "
+                        "their own, at a lower priority, so that they never hold up short "
+                        "ones (default 50,000)")
+    p.add_argument("--long-workers", type=int, default=1, metavar="N",
+                   help="processes for those long documents (default 1; 0: the same as the "
+                        "others)")
     p.add_argument("--max-body", type=int, default=None, metavar="BYTES",
                    help="largest request body; larger ones get 413 (default 2,000,000)")
     p.add_argument("--allowed-host", action="append", default=None, metavar="NAME",
@@ -60,6 +67,7 @@ def run(args) -> int:
         import uvicorn
 
         from saidwhat.pipeline import default_workers
+        from saidwhat.web.analysis import LONG_CHARS
         from saidwhat.web.app import DEFAULT_MAX_BODY, create_app
     except ImportError as exc:  # pragma: no cover - the web extras are dependencies
         print(f"saidwhat serve: {exc}", file=sys.stderr)
@@ -78,7 +86,10 @@ def run(args) -> int:
     try:
         app = create_app(args.db, workers=workers,
                          max_body=args.max_body or DEFAULT_MAX_BODY,
-                         allow_private=args.allow_private, allowed_hosts=hosts)
+                         allow_private=args.allow_private, allowed_hosts=hosts,
+                         long_chars=LONG_CHARS if args.long_chars is None
+                         else max(0, args.long_chars),
+                         long_workers=max(0, args.long_workers))
     except SaidwhatError as exc:
         print(f"saidwhat serve: {exc}", file=sys.stderr)
         return 1

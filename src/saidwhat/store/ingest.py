@@ -7,11 +7,13 @@
 * Analyses run in a process pool with a bounded window (memory stays flat on any corpus) and
   come back in input order, so the same inputs give the same speaker identities.
 * A document that cannot be read or analysed goes to the ``errors`` table with its source;
-  the batch goes on. A worker process that dies fails only its own document.
+  the batch goes on. A worker process that dies fails only its own document, and the workers
+  end when the ingest itself is killed, even with SIGKILL (``saidwhat.workers``).
 """
 from __future__ import annotations
 
 import csv
+import os
 import sys
 import time
 from collections import deque
@@ -115,10 +117,20 @@ def apply_metadata(doc: Document, metadata: dict[str, dict[str, str]]) -> None:
 
 # -- the ordered, bounded pool -----------------------------------------------------------------
 
-def _warm() -> None:
+def _warm(parent: int | None = None, kernel: bool = False) -> None:
     from saidwhat.nlp import get_nlp
+    from saidwhat.workers import die_with_parent
 
+    if parent is not None:  # no worker outlives an ingest killed with SIGKILL
+        die_with_parent(parent, kernel=kernel)
     get_nlp()
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    from saidwhat.workers import started_by_main_thread
+
+    return ProcessPoolExecutor(max_workers=workers, initializer=_warm,
+                               initargs=(os.getpid(), started_by_main_thread()))
 
 
 def _crash_analysis(doc: Document, reason: str) -> Analysis:
@@ -135,7 +147,7 @@ def ordered_analyses(tasks: Iterable[tuple], *, workers: int, options: Options,
             yield task + ((analyze(task[1], options) if task[0] == "analyze" else None),)
         return
     window = window or workers * 4
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+    pool = _new_pool(workers)
     pending: deque[tuple[tuple, Optional[Future]]] = deque()
 
     def submit(task):
@@ -152,7 +164,7 @@ def ordered_analyses(tasks: Iterable[tuple], *, workers: int, options: Options,
             # A worker died (killed, out of memory): this document fails; start a new pool
             # and give it everything that was waiting.
             pool.shutdown(wait=False, cancel_futures=True)
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+            pool = _new_pool(workers)
             waiting = list(pending)
             pending.clear()
             pending.extend((t, submit(t)) for t, _ in waiting)

@@ -40,7 +40,7 @@ from saidwhat.pipeline import Options
 from saidwhat.rhetoric.catalogue import CATALOGUE
 from saidwhat.store.schema import MAX_INTEGER
 from saidwhat.web import charts, corpus
-from saidwhat.web.analysis import Analyzer
+from saidwhat.web.analysis import LONG_CHARS, Analyzer
 from saidwhat.web.render import render_analysis, technique_class, technique_title
 from saidwhat.web.schemas import (AnalyseRequest, AnalysisModel, ErrorResponse, Page,
                                   SpeakerProfile, StoredDocument)
@@ -237,10 +237,13 @@ def _non_finite(value) -> bool:
 
 def create_app(db: Optional[str] = None, *, workers: int = 0,
                max_body: int = DEFAULT_MAX_BODY, allow_private: bool = False,
-               allowed_hosts: Optional[Sequence[str]] = None, warm: bool = True) -> FastAPI:
+               allowed_hosts: Optional[Sequence[str]] = None, warm: bool = True,
+               long_chars: int = LONG_CHARS, long_workers: int = 1) -> FastAPI:
     """The app over the store at ``db`` (path or URL; None: $SAIDWHAT_DB or ./saidwhat.db).
 
-    ``workers``: analysis processes (0: in the server process); ``max_body``: the largest
+    ``workers``: analysis processes (0: in the server process); ``long_chars`` and
+    ``long_workers``: documents longer than that go to that many processes of their own, so
+    that they never hold up short ones (web/analysis.py); ``max_body``: the largest
     request body in bytes (413 beyond); ``allow_private``: let the analyse page fetch URLs on
     private, loopback and link-local addresses (refused by default); ``allowed_hosts``: the
     Host names it answers to (400 for any other; default: localhost, 127.0.0.1 and ::1;
@@ -248,7 +251,7 @@ def create_app(db: Optional[str] = None, *, workers: int = 0,
     from saidwhat.store import open_store
 
     store = open_store(db)
-    analyzer = Analyzer(workers)
+    analyzer = Analyzer(workers, long_chars=long_chars, long_workers=long_workers)
     write_lock = threading.Lock()
     env = _env()
 
