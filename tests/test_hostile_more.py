@@ -521,3 +521,13 @@ def test_a_warc_without_articles_is_an_error(tmp_path):
     assert error_codes(result) == ["no_articles"]
     assert "has 3 records and none is an article" in result.stderr.decode()
     assert result.returncode == 1
+
+
+def test_a_document_with_a_lone_surrogate_gets_a_clear_error_not_a_crash():
+    from saidwhat.model import Document
+    from saidwhat.pipeline import Options, analyze
+
+    analysis = analyze(Document(id="s", text="He said it was fine.\ud800 Then he left.",
+                                source="s"), Options(techniques=False))
+    assert [e.code for e in analysis.errors] == ["bad_text"]
+    assert "character 20" in analysis.errors[0].message

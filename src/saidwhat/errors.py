@@ -15,6 +15,7 @@ class SaidwhatError(Exception):
 
 MESSAGES = {
     "empty": "the document is empty (no text to analyse)",
+    "bad_text": "the text is not valid Unicode: a lone surrogate at character {at}",
     "binary": "the file looks binary ({reason}), not text or HTML",
     "encoding": "the file is not valid UTF-8 (byte {position}) and no other text encoding fits",
     # ``unit`` is "characters" or "bytes"; ``more`` is "more than " when reading stopped at

@@ -73,6 +73,9 @@ def piece_readers(text: str, blocks) -> Iterator[PieceReader]:
         yield PieceReader(parsed, start, text, find_quotes(text[start:end], start))
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def analyze(doc: Document, options: Options = Options()) -> Analysis:
     analysis = Analysis(id=doc.id, source=doc.source, text=doc.text,
                         meta={k: v for k, v in (("url", doc.url), ("outlet", doc.outlet),
@@ -93,6 +96,9 @@ def _analyze_into(doc: Document, analysis: Analysis, options: Options) -> None:
     text = doc.text
     if not text.strip():
         raise SaidwhatError("empty")
+    lone = _LONE_SURROGATE.search(text)
+    if lone is not None:  # no parser, UTF-8 output or database takes one (the readers replace them)
+        raise SaidwhatError("bad_text", at=lone.start())
     analysis.blocks = clean.find_blocks(text, from_html=doc.format == "html")
 
     scorer = load_scorer() if options.learned_candidates else None
