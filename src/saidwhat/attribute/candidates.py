@@ -20,6 +20,7 @@ from saidwhat.attribute.lexicon import BELIEF_VERBS, DOCUMENT_WORDS, ISSUED_WORD
 
 _PREPS = {"about", "for", "to", "on", "against", "of", "with", "at", "over", "as"}
 _PERSON_LIKE = {"PERSON", "ORG", "NORP", "GPE"}
+_WRITTEN_WORDS = ISSUED_WORDS | DOCUMENT_WORDS  # what a source publishes
 
 
 @dataclass
@@ -127,7 +128,7 @@ def candidates_for(reader, verb: Token) -> list[Candidate]:
         elif child.dep_ == "xcomp":
             add("xcomp", child.subtree)
         elif child.dep_ == "dobj":
-            if child.lemma_.lower() in ISSUED_WORDS | DOCUMENT_WORDS and any(
+            if child.lemma_.lower() in _WRITTEN_WORDS and any(
                     c.dep_ == "relcl" for c in child.children):
                 continue  # "published a blog post that said …": the post's verb is the cue
             person = child.ent_type_ in _PERSON_LIKE or child.pos_ == "PRON"

@@ -239,8 +239,8 @@ class PieceReader:
                     if st.content[0] <= q.start and q.end <= st.content[1]:
                         used_quotes.add(q)
         signed = self.signed_quotes(used_quotes)
-        used_quotes |= {q for q in self.quotes if any(st.content == (q.start, q.end)
-                                                      for st in signed)}
+        signed_spans = {st.content for st in signed}
+        used_quotes |= {q for q in self.quotes if (q.start, q.end) in signed_spans}
         found.extend(signed)
         found.extend(self.bare_quotes(found, used_quotes))
         return self.merge_quote_runs(found)

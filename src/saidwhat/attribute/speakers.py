@@ -458,19 +458,38 @@ class SpeakerResolver:
         org = self.orgs.get(key)
         if org is None and self._settled and _acronym_like(name):
             # an acronym first met after the article's acronyms were joined ("…, says WHO")
-            fuller = [o for o in self.orgs.values() if acronym_of(name, o.names[0])]
-            if fuller:
-                org = max(fuller, key=lambda o: len(o.names[0]))
+            org = self._abbreviated(name)
+            if org is not None:
                 org.names.append(name)
                 self.orgs[key] = org
         if org is None:
-            # "Kelley" after "Kelley.com": the site's name without its domain
-            org = next((self.orgs[key + domain] for domain in _WEB_DOMAINS
-                        if key + domain in self.orgs), None)
+            org = self.site_named(key)  # "Kelley" after "Kelley.com"
         if org is None:
             org = Entity("ORG", [name])
             self.orgs[key] = org
         return org
+
+    def _abbreviated(self, acronym: str, other_than: Optional[Entity] = None) -> Optional[Entity]:
+        """The organisation with the longest name that ``acronym`` abbreviates, or None."""
+        fuller = [o for o in self.orgs.values()
+                  if o is not other_than and acronym_of(acronym, o.names[0])]
+        return max(fuller, key=lambda o: len(o.names[0])) if fuller else None
+
+    def site_named(self, key: str) -> Optional[Entity]:
+        """The organisation named ``key`` with a web domain ("kelley" -> "Kelley.com")."""
+        return next((self.orgs[key + d] for d in _WEB_DOMAINS if key + d in self.orgs), None)
+
+    def _merge(self, key: str, old: Entity, into: Entity) -> None:
+        """``old`` (filed under ``key``) is ``into``: its names and its mentions join it."""
+        for name in old.names:
+            if name not in into.names:
+                into.names.append(name)
+        self.orgs[key] = into
+        self._replace_mentions(old, into)
+
+    def _replace_mentions(self, old: Entity, new: Entity) -> None:
+        self.mentions = [(at, new if e is old else e) for at, e in self.mentions]
+        self._index = None
 
     def _expand_acronyms(self) -> None:
         """Join each acronym to the organisation it abbreviates (the longest such name)."""
@@ -478,29 +497,16 @@ class SpeakerResolver:
             short = org.names[0]
             if not short.isupper() or len(org.names) > 1:
                 continue
-            fuller = [o for k, o in self.orgs.items() if o is not org and k != key
-                      and acronym_of(short, o.names[0])]
-            if fuller:
-                target = max(fuller, key=lambda o: len(o.names[0]))
-                for name in org.names:
-                    if name not in target.names:
-                        target.names.append(name)
-                self.orgs[key] = target
-                self.mentions = [(at, target if e is org else e) for at, e in self.mentions]
-                self._index = None
+            target = self._abbreviated(short, other_than=org)
+            if target is not None:
+                self._merge(key, org, target)
 
     def _join_web_names(self) -> None:
         """"Kelley" and "Kelley.com" in one article: one organisation, named in full."""
         for key, org in list(self.orgs.items()):
-            site = next((self.orgs[key + d] for d in _WEB_DOMAINS if key + d in self.orgs), None)
-            if site is None or site is org:
-                continue
-            for name in org.names:
-                if name not in site.names:
-                    site.names.append(name)
-            self.orgs[key] = site
-            self.mentions = [(at, site if e is org else e) for at, e in self.mentions]
-            self._index = None
+            site = self.site_named(key)
+            if site is not None and site is not org:
+                self._merge(key, org, site)
 
     def _people_tagged_as_orgs(self) -> None:
         """"Jane Rowan" tagged as an organisation where "Tom Rowan" is a person: a two- or
@@ -516,8 +522,7 @@ class SpeakerResolver:
                        and w.lower() not in ORG_WORDS for w in words):
                 continue
             person = self.person_for(" ".join(words))
-            self.mentions = [(at, person if e is org else e) for at, e in self.mentions]
-            self._index = None
+            self._replace_mentions(org, person)
             self.orgs[key] = person
 
     def describe(self, person: Entity, ent, ents) -> None:
@@ -741,7 +746,7 @@ class SpeakerResolver:
             ent = next(e for e in self.ents_of(token.doc) if e.start <= named.i < e.end)
             if len(ent.text) > 1:
                 name = self.without_place(person_name(ent))
-                if _acronym_like(name) or any(fold(name) + d in self.orgs for d in _WEB_DOMAINS):
+                if _acronym_like(name) or self.site_named(fold(name)):
                     return self.orgs.get(name.lower()) or self.org_for(name), "name"
                 return self.person_for(name, position=position), "name"
         if token.pos_ == "NOUN":
@@ -775,8 +780,7 @@ class SpeakerResolver:
             name = _clean_name(" ".join(t.text for t in token.subtree
                                         if t.pos_ == "PROPN" and t.i <= token.i
                                         and "\n" not in token.doc[t.i:token.i].text_with_ws))
-            if _acronym_like(name or token.text) or any(
-                    fold(name or token.text) + d in self.orgs for d in _WEB_DOMAINS):
+            if _acronym_like(name or token.text) or self.site_named(fold(name or token.text)):
                 return self.org_for(name or token.text), "name"
             return self.person_for(name or token.text), "name"
         if token.pos_ == "PROPN" and token.lower_ in ORG_WORDS and not token.is_lower:
