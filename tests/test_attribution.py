@@ -191,3 +191,14 @@ def test_a_mention_stops_at_its_own_cue(analyze_text):
     st = next(s for s in a.statements if s.cue.text == "debating")
     assert st.speaker.mention.text == "the candidates"
     assert st.content.text == "whether the problem exists"
+
+
+def test_a_straight_opening_mark_closed_by_a_curly_one_is_one_quote():
+    from saidwhat.attribute.quotes import find_quotes
+
+    text = '"And I asked, who decided?” said Kim, who testifies today. "He said, the board."'
+    quotes = [text[q.start:q.end] for q in find_quotes(text)]
+    assert quotes == ['"And I asked, who decided?”', '"He said, the board."']
+    # a curly closing mark inside a word is no close
+    inside = '"a”b and c," she said.'
+    assert [inside[q.start:q.end] for q in find_quotes(inside)] == ['"a”b and c,"']

@@ -267,3 +267,25 @@ def test_short_state_names_indefinite_proper_nouns_and_possessors(analyze_text):
     assert names["the prisoners had suffered"] == "United States"
     assert names["a torn ligament"] == "An MRI of his knee"
     assert names["the swelling was new"] == "Clara Whitby's notes"
+
+
+def test_a_pronoun_finds_a_subject_the_model_left_untagged(analyze_text):
+    # The small model tags "Rasmussen" in the second sentence as nothing; it is still the
+    # subject a careful reader takes "he" to be.
+    text = ("Guitarists Tom Haverly and Peter Rasmussen, and keyboardist Dale Okonkwo will tour "
+            "again.\n\nAfter a song, Rasmussen teed up Okonkwo’s cameo. “You might know him "
+            "from the radio,” he said.\n")
+    st = next(s for s in analyze_text(text).statements if "radio" in s.content.text)
+    assert st.speaker.name == "Peter Rasmussen"
+
+
+def test_the_researchers_are_the_team_named_before(analyze_text):
+    text = ("Lead author Maria Okafor said in a statement that the data were clear.\n\n"
+            "Okafor and her colleagues used a telescope in Chile to study the comet.\n\n"
+            "The researchers think the comet formed far from the sun.\n\n"
+            "Okafor and her team wrote that more nights of data were needed.\n")
+    speakers = speakers_by_content(analyze_text(text))
+    think = next(sp for content, sp in speakers.items() if "formed far" in content)
+    wrote = next(sp for content, sp in speakers.items() if "more nights" in content)
+    assert think.name == wrote.name == "Maria Okafor and her colleagues"
+    assert think.members == ["Maria Okafor"]

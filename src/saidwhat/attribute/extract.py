@@ -401,9 +401,11 @@ class PieceReader:
                 if own:
                     return own[0]
             return child
-        if verb.i > 0 and self.doc[verb.i - 1].is_punct and verb.lemma_.lower() in SPEECH_VERBS:
+        if verb.i > 0 and self.doc[verb.i - 1].is_punct and verb.lemma_.lower() in SPEECH_VERBS \
+                and verb.tag_ != "VBG":
             # "…,” wrote Marek in a report; "…, said another witness, …": the small parser
-            # takes the speaker after an inverted cue for its object
+            # takes the speaker after an inverted cue for its object (not a participle's
+            # object: "…, telling Marek, …" is said to Marek)
             for child in verb.children:
                 if child.dep_ in ("dobj", "attr") and child.pos_ in ("NOUN", "PROPN") \
                         and child.left_edge.i == verb.i + 1:

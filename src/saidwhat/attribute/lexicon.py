@@ -109,6 +109,11 @@ ROLE_SYNONYMS = {"physician": "doctor", "medic": "doctor", "attorney": "lawyer",
                  "spokesman": "spokesperson", "cop": "officer", "carmaker": "automaker",
                  "firm": "company", "scholar": "researcher", "scientist": "researcher"}
 
+# Plural nouns a science or business report uses for "X and her colleagues" once it has named
+# them so ("Okafor and her colleagues used … The researchers think …").
+TEAM_WORDS = {"researcher", "scientist", "author", "investigator", "colleague", "team",
+              "coauthor", "co-author"}
+
 # Verbs whose content is a to-infinitive ("vowed to rebuild", "urged voters to stay home").
 INFINITIVE_CONTENT_VERBS = {"promise", "vow", "pledge", "threaten", "urge", "ask", "call",
                             "demand", "hope", "want", "plan", "refuse", "decline", "seek",

@@ -93,6 +93,11 @@ def find_quotes(text: str, base: int = 0) -> list[Quote]:
             # closes on any closing mark (mixed typography).
             closes = ch == closer or (closer not in (STRAIGHT, DOUBLE_APOSTROPHE)
                                       and ch in CLOSERS)
+            if closer == STRAIGHT and ch == "”" and not closes:
+                # a straight opening mark closed by a curly one ("… authority?” said Kim),
+                # when nothing but a space or punctuation follows it
+                nxt = para[i + 1] if i + 1 < len(para) else " "
+                closes = nxt.isspace() or nxt in ".,;:!?)]}—–-"
             if closes:
                 quotes.append(Quote(para_start + open_at, para_start + i + len(ch), True,
                                     len(closer)))

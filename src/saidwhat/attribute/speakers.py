@@ -41,7 +41,7 @@ from saidwhat.attribute.lexicon import (COMPILED_WORDS, DOCUMENT_WORDS, FEMALE_W
                                         HONORIFICS, ISSUED_WORDS, MALE_WORDS, ORG_WORDS,
                                         PERSON_DESCRIPTION_WORDS, PERSONAL_PRONOUNS,
                                         RELATIVE_PRONOUNS, ROLE_SYNONYMS, ROLES,
-                                        SHORT_STATE_NAMES, TITLE_WORDS, TITLES)
+                                        SHORT_STATE_NAMES, TEAM_WORDS, TITLE_WORDS, TITLES)
 from saidwhat.model import Span, Speaker
 from saidwhat.names import fold, given_match, given_name_gender, parse_name
 
@@ -225,6 +225,7 @@ class SpeakerResolver:
         self.name_forms: dict[str, set[str]] = {}  # surname -> untagged "Given Surname" forms
         self._doc_ents: dict[int, tuple] = {}  # each registered piece's entities, read once
         self.coordinations: dict[tuple, Entity] = {}  # "A and B", by members
+        self.teams: list[tuple[int, Entity]] = []  # "X and her colleagues", by position
         self.sentence_starts: list[int] = []  # offsets of every sentence, in text order
         self.roles: dict[int, str] = {}  # dependency of each person mention, by offset
         # (offset, the issuing verb's subject, its piece's offset) of "said in a statement"
@@ -254,6 +255,7 @@ class SpeakerResolver:
                 self.add_mention(offset + ent.start_char, person)
                 self.roles[offset + ent.start_char] = ent.root.dep_
                 self.count_pronouns(person, ent, people)
+                self.note_team(ent.root, person, offset + ent.start_char)
             elif ent.label_ == "ORG" and len(ent) == 1 and fold(ent.text) in self.people:
                 # a known surname the model tagged as an organisation ("Okafor asked …")
                 person = self.person_for(ent.text)
@@ -283,6 +285,15 @@ class SpeakerResolver:
                 full = self.untagged_name(token)
                 if full:
                     self.name_forms.setdefault(fold(token.text), set()).add(full)
+            if not token.ent_type_ and token.dep_ in ("nsubj", "nsubjpass") \
+                    and any(len(n.split()) > 1 for p in self.people.get(fold(token.text), ())
+                            for n in p.names):
+                # the surname of a person named in full, left untagged as a subject ("Okafor
+                # teed up …"): still a mention, so that the next sentence's "he" can find it
+                person = self.person_for(token.text, position=offset + token.idx)
+                self.add_mention(offset + token.idx, person)
+                self.roles[offset + token.idx] = token.dep_
+                self.note_team(token, person, offset + token.idx)
 
     def without_place(self, name: str) -> str:
         """A name without the place the model let into its start ("envoy to Norway Karl
@@ -614,18 +625,9 @@ class SpeakerResolver:
         if not any(c.dep_ == "cc" and c.lower_ in ("and", "&") for c in token.children):
             return entity
         if not others and entity.kind == "PERSON":
-            # "Okafor and her team": the person with the people their own pronoun names
-            theirs = [c for c in token.conjuncts if c.i > token.i and c.pos_ == "NOUN" and any(
-                d.dep_ == "poss" and d.pos_ == "PRON" for d in c.children)]
-            if len(theirs) == 1:
-                name = f"{entity.name} and {_span_text(theirs[0].subtree)}"
-                key = (id(entity), theirs[0].lemma_.lower())
-                group = self.coordinations.get(key)
-                if group is None:
-                    group = Entity("GROUP", [name], head=(theirs[0].lemma_.lower(), True),
-                                   members=[entity])
-                    self.coordinations[key] = group
-                return group
+            team = self.team_of(token, entity)
+            if team is not None:
+                return team
         if not others:
             return entity
         between = token.doc[token.i:others[-1].i].text_with_ws  # (Doc.text joins the whole doc)
@@ -643,6 +645,29 @@ class SpeakerResolver:
             names = [m.name for m in members]
             name = ", ".join(names[:-1]) + " and " + names[-1]
             group = Entity("GROUP", [name], head=(token.lemma_.lower(), True), members=members)
+            self.coordinations[key] = group
+        return group
+
+    def note_team(self, token: Token, person: Entity, at: int) -> None:
+        """"Okafor and her colleagues used …": the team, for a later "the researchers"."""
+        team = self.team_of(token, person)
+        if team is not None:
+            self.teams.append((at, team))
+
+    def team_of(self, token: Token, person: Entity) -> Optional[Entity]:
+        """"Okafor and her team": the person with the people their own pronoun names, one
+        group per person ("… and her colleagues" later is the same group, named as first
+        written)."""
+        theirs = [c for c in token.conjuncts if c.i > token.i and c.pos_ == "NOUN" and any(
+            d.dep_ == "poss" and d.pos_ == "PRON" for d in c.children)]
+        if len(theirs) != 1 or not any(c.dep_ == "cc" and c.lower_ in ("and", "&")
+                                       for c in token.children):
+            return None
+        key = (id(person), "team")
+        group = self.coordinations.get(key)
+        if group is None:
+            group = Entity("GROUP", [f"{person.name} and {_span_text(theirs[0].subtree)}"],
+                           head=(theirs[0].lemma_.lower(), True), members=[person])
             self.coordinations[key] = group
         return group
 
@@ -999,6 +1024,11 @@ class SpeakerResolver:
                 return group
         if not definite:
             return None
+        if plural and word in TEAM_WORDS:
+            # "the researchers" after "Okafor and her colleagues used …"
+            team = next((g for at, g in reversed(self.teams) if at < position), None)
+            if team is not None:
+                return team
         if not plural and word not in ORG_WORDS and word not in DOCUMENT_WORDS:
             # "the general", "the actor": the person whose title, role or description says so
             candidates = ([self.last_speaker] if self.last_speaker is not None
