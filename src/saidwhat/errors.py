@@ -58,6 +58,13 @@ MESSAGES = {
     "bad_number": "{value!r} is not a whole number from {low:,} to {high:,}",
     "parquet_needs_output": "Parquet output is binary: give --output FILE.parquet or redirect "
                             "standard output to a file",
+    # Spark (spark/*, commands spark and load)
+    "spark_missing": "the Spark job needs PySpark and Java 17: install saidwhat with its spark "
+                     "extra (pip install 'saidwhat[spark]') and Debian's "
+                     "openjdk-17-jre-headless (scripts/setup.sh does both with EXTRAS=spark)",
+    "spark_output": "{path} is not the output of 'saidwhat spark analyze' (no {table} table "
+                    "in it)",
+    "load_failed": "loading {path} into the store failed: {reason}",
     # The web server (web/*, commands/serve.py)
     "request_too_large": "the request body is larger than this server's limit of {limit:,} "
                          "bytes (start it with a larger --max-body to allow more)",

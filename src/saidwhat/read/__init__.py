@@ -211,39 +211,47 @@ def read_jsonl(lines: Iterable[Union[str, LineTooLong]], *, source: str,
         try:
             record = json.loads(line)
         except ValueError as exc:
-            problem = SaidwhatError("bad_jsonl", line=number, reason=exc)
+            yield ReadFailure(document_id(line_source, line), line_source,
+                              SaidwhatError("bad_jsonl", line=number, reason=exc))
+            continue
+        yield record_item(record, number, line_source, line, max_chars=max_chars)
+
+
+def record_item(record, number: int, source: str, raw: str, *,
+                max_chars: int = MAX_CHARS) -> Item:
+    """The Document (or ReadFailure) of one record: a JSONL line's object or a Parquet row,
+    ``number`` its line or row, ``source`` "file:number", ``raw`` the line (the document id
+    is made of it when the record has none)."""
+    problem = _record_problem(record, number)
+    if problem is not None:
+        return ReadFailure(document_id(source, raw), source, problem)
+    # str() only turns an integer id into a string: every other field is one already.
+    fields = {name: (replace_surrogates if name in ("text", "html") else _plain_field)(
+                  str(record[name])) for name in JSONL_FIELDS
+              if record.get(name) is not None and record.get(name) != ""}
+    url = fields.get("url")
+    doc_id = fields.get("id") or document_id(source, raw)
+    try:
+        if "text" in fields:
+            text = check_text(fields["text"], max_chars=max_chars)
+            doc = Document(id=doc_id, text=text, source=url or source, url=url)
         else:
-            problem = _record_problem(record, number)
-        if problem is not None:
-            yield ReadFailure(document_id(line_source, line), line_source, problem)
-            continue
-        # str() only turns an integer id into a string: every other field is one already.
-        fields = {name: (replace_surrogates if name in ("text", "html") else _plain_field)(
-                      str(record[name])) for name in JSONL_FIELDS
-                  if record.get(name) is not None and record.get(name) != ""}
-        url = fields.get("url")
-        doc_id = fields.get("id") or document_id(line_source, line)
-        try:
-            if "text" in fields:
-                text = check_text(fields["text"], max_chars=max_chars)
-                doc = Document(id=doc_id, text=text, source=url or line_source, url=url)
-            else:
-                doc = html_to_document(fields["html"], doc_id=doc_id,
-                                       source=url or line_source, url=url, max_chars=max_chars)
-        except SaidwhatError as exc:
-            yield ReadFailure(doc_id, line_source, exc)
-            continue
-        doc.outlet = fields.get("outlet") or doc.outlet
-        doc.published = fields.get("published") or doc.published
-        doc.title = fields.get("title") or doc.title
-        yield doc
+            doc = html_to_document(fields["html"], doc_id=doc_id,
+                                   source=url or source, url=url, max_chars=max_chars)
+    except SaidwhatError as exc:
+        return ReadFailure(doc_id, source, exc)
+    doc.outlet = fields.get("outlet") or doc.outlet
+    doc.published = fields.get("published") or doc.published
+    doc.title = fields.get("title") or doc.title
+    return doc
 
 
 def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS,
                 allow_private: bool = False) -> Iterator[Item]:
-    """Files, folders (recursively: .txt/.html/... and .warc/.warc.gz), .jsonl, .warc and
-    .warc.gz files, http(s) URLs (fetched; non-public addresses refused unless
+    """Files, folders (recursively: .txt/.html/... and .warc/.warc.gz), .jsonl, .parquet,
+    .warc and .warc.gz files, http(s) URLs (fetched; non-public addresses refused unless
     ``allow_private``) and ``-`` for stdin (JSONL or one article)."""
+    from saidwhat.read.parquet import is_parquet, read_parquet
     from saidwhat.read.url import fetch_url, is_url
     from saidwhat.read.warc import is_warc, read_warc
 
@@ -266,6 +274,8 @@ def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS,
                     yield read_file(child, max_chars=max_chars)
         elif is_warc(path) and path.is_file():
             yield from read_warc(path, max_chars=max_chars)
+        elif is_parquet(path) and path.is_file():
+            yield from read_parquet(path, max_chars=max_chars)
         elif path.suffix.lower() == ".jsonl" and path.is_file():
             with path.open("rb") as handle:
                 yield from read_jsonl(bounded_lines(handle, jsonl_line_limit(max_chars)),

@@ -24,15 +24,17 @@ def is_warc(path: str | Path) -> bool:
     return str(path).lower().endswith(WARC_SUFFIXES)
 
 
-def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator:
-    """Documents and ReadFailures from one WARC file, in file order."""
+def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS, opener=None) -> Iterator:
+    """Documents and ReadFailures from one WARC file, in file order. ``opener(path)`` gives
+    a binary stream of the file (default: ``open``; the Spark job reads other file systems)."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     from saidwhat.read import ReadFailure, document_id, source_name
 
+    opener = opener or _open_binary
     source = source_name(path)
     try:
-        stream = open(path, "rb")
+        stream = opener(path)
     except OSError as exc:
         yield ReadFailure(document_id(source, b""), source,
                           SaidwhatError("unreadable", path=source, reason=exc.strerror or exc))
@@ -68,7 +70,7 @@ def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator:
                                             reason=str(exc) or type(exc).__name__))
             return
     # FastWARC stops quietly at a gzip member cut short: check the compression on its own.
-    problem = gzip_problem(path) if str(path).lower().endswith(".gz") else None
+    problem = gzip_problem(path, opener=opener) if str(path).lower().endswith(".gz") else None
     if problem is None and records == 0:
         problem = (0, "no WARC record in it")
     if problem:
@@ -79,11 +81,15 @@ def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS) -> Iterator:
                           SaidwhatError("no_articles", path=source, records=records))
 
 
-def gzip_problem(path: str | Path) -> Optional[tuple[int, str]]:
+def _open_binary(path: str | Path):
+    return open(path, "rb")
+
+
+def gzip_problem(path: str | Path, *, opener=None) -> Optional[tuple[int, str]]:
     """(compressed offset, reason) where a multi-member gzip file is cut short or corrupt;
     None when it is whole."""
     offset = 0
-    with open(path, "rb") as handle:
+    with (opener or _open_binary)(path) as handle:
         inflater = zlib.decompressobj(31)
         member_start = 0
         while True:

@@ -27,9 +27,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Analysis
+from saidwhat.store import rows
 from saidwhat.store import schema as S
 from saidwhat.store.identity import (Candidate, Identity, SpeakerIndex,
-                                     identity_organization)
+                                     identity_organization, speaker_groups)
 
 DEFAULT_DB = "saidwhat.db"
 _PG_LOCK_KEY = 0x5A1D_3A7  # the advisory lock every writer takes
@@ -259,80 +260,41 @@ class Store:
             self._error_sources.discard(source)
 
     def _insert(self, conn: Connection, analysis: Analysis, digest: str) -> AddResult:
-        meta = analysis.meta or {}
-        published = meta.get("published")
-        doc_id = conn.execute(_INSERT_DOCUMENT, dict(
-            content_hash=digest, doc_key=str(analysis.id)[:200], source=analysis.source or "",
-            url=meta.get("url"), outlet=outlet_of(meta),
-            published=str(published)[:40] if published else None,
-            published_day=parse_day(published), title=meta.get("title"),
-            format=meta.get("format"), text=analysis.text,
-            n_statements=len(analysis.statements),
-            techniques_note=meta.get("techniques") if isinstance(meta.get("techniques"), str)
-            else None,
-            ingested_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
-        )).inserted_primary_key[0]
-
-        if analysis.blocks:
-            conn.execute(insert(S.blocks), [
-                dict(document_id=doc_id, start_char=b.start, end_char=b.end, kind=b.kind,
-                     label=b.label) for b in analysis.blocks])
-        if analysis.entities:
-            conn.execute(insert(S.entities), [
-                dict(document_id=doc_id, text=e.text, label=e.label, start_char=e.start,
-                     end_char=e.end) for e in analysis.entities])
-        if analysis.techniques:
-            conn.execute(insert(S.techniques), [
-                dict(document_id=doc_id, technique=t.technique, start_char=t.start,
-                     end_char=t.end, text=t.text, score=float(t.score))
-                for t in analysis.techniques])
+        doc_id = conn.execute(_INSERT_DOCUMENT, rows.document_row(analysis, digest)
+                              ).inserted_primary_key[0]
+        for table, table_rows in ((S.blocks, rows.block_rows(analysis)),
+                                  (S.entities, rows.entity_rows(analysis)),
+                                  (S.techniques, rows.technique_rows(analysis))):
+            if table_rows:
+                conn.execute(insert(table), [dict(r, document_id=doc_id) for r in table_rows])
 
         speaker_ids, new_speakers = self._speakers(conn, analysis, doc_id)
-        rows = []
-        for position, st in enumerate(analysis.statements):
-            sp, mention, content = st.speaker, st.speaker.mention, st.content
-            rows.append(dict(
-                document_id=doc_id, position=position, speaker_id=speaker_ids.get(position),
-                speaker_name=sp.name or None, speaker_type=sp.type, speaker_title=sp.title,
-                speaker_role=sp.role, speaker_organization=sp.organization,
-                mention_text=mention.text if mention else None, mention_kind=sp.mention_kind,
-                mention_start=mention.start if mention else None,
-                mention_end=mention.end if mention else None,
-                cue_text=st.cue.text, cue_start=st.cue.start, cue_end=st.cue.end,
-                content_text=content.text if content else None,
-                content_start=content.start if content else None,
-                content_end=content.end if content else None,
-                kind=st.kind, act=st.act, channel=st.channel, stance=st.stance,
-                confidence=float(st.confidence),
-                techniques=", ".join(st.techniques) if st.techniques else None,
-                continues=st.continues))
+        statement_rows = [dict(r, document_id=doc_id, speaker_id=speaker_ids.get(r["position"]))
+                          for r in rows.statement_rows(analysis)]
         ids: dict[int, int] = {}
-        if rows:
-            ids = dict(enumerate(conn.execute(_INSERT_STATEMENTS, rows).scalars()))
+        if statement_rows:
+            ids = dict(enumerate(conn.execute(_INSERT_STATEMENTS, statement_rows).scalars()))
             tech_rows = [dict(statement_id=ids[i], technique=t)
-                         for i, st in enumerate(analysis.statements) for t in set(st.techniques)]
+                         for i, t in rows.statement_technique_pairs(analysis)]
             if tech_rows:
                 conn.execute(insert(S.statement_techniques), tech_rows)
-        if analysis.figures:
+        figure_rows = rows.figure_rows(analysis)
+        if figure_rows:
             conn.execute(insert(S.figures), [
-                dict(document_id=doc_id, text=f.text, value=float(f.value), unit=f.unit,
-                     start_char=f.start, end_char=f.end,
-                     statement_id=ids.get(f.statement) if f.statement is not None else None)
-                for f in analysis.figures])
+                dict(r, document_id=doc_id,
+                     statement_id=ids.get(position) if position is not None else None)
+                for position, r in figure_rows])
         self._clear_error(conn, analysis.source or "")
-        return AddResult("stored", doc_id, len(rows), new_speakers, digest)
+        return AddResult("stored", doc_id, len(statement_rows), new_speakers, digest)
 
     # -- speakers -----------------------------------------------------------------------------
     def _speakers(self, conn: Connection, analysis: Analysis,
                   doc_id: int) -> tuple[dict[int, int], int]:
         """Statement position -> speakers.id, resolving each article-level speaker once."""
-        org_entities = [e.text for e in analysis.entities if e.label == "ORG"]
-        groups: dict[tuple, list[int]] = {}
-        for position, st in enumerate(analysis.statements):
-            sp = st.speaker
-            key = (sp.type, sp.name or "", sp.title, sp.role,
-                   identity_organization(sp.organization, org_entities))
-            groups.setdefault(key, []).append(position)
+        groups = speaker_groups(
+            ((position, st.speaker.type, st.speaker.name, st.speaker.title, st.speaker.role,
+              st.speaker.organization) for position, st in enumerate(analysis.statements)),
+            [e.text for e in analysis.entities if e.label == "ORG"])
         return self._resolve_groups(conn, groups, doc_id)
 
     def _resolve_groups(self, conn: Connection, groups: dict[tuple, list[int]],

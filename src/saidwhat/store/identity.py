@@ -235,17 +235,30 @@ class SpeakerIndex:
                 best, best_rank = identity, rank
         return best
 
+    @staticmethod
+    def keys_of(candidate: Candidate) -> set[tuple[str, str]]:
+        """The index entries ((type, surname) pairs) that resolving ``candidate`` may read or
+        add to. Candidates whose entries are disjoint never affect each other, so a corpus
+        can be resolved in independent parts (the Spark job's speaker step)."""
+        if not eligible(candidate):
+            return set()
+        if candidate.type == "ORG":
+            keys = {("ORG", org_key(candidate.name))}
+            parts = _org_as_person(candidate.name)
+            if parts is not None:
+                keys.add(("PERSON", parts.surname))
+            return keys
+        parts = parse_name(candidate.name)
+        return {("PERSON", parts.surname)} if parts is not None else set()
+
     def _person_named_as_org(self, candidate: Candidate) -> Optional[Identity]:
         """A one-word "organisation" that is the surname of a known person ("Trump said",
         tagged ORG) is that person."""
-        words = re.sub(r"^[Tt]he\s+", "", candidate.name.strip()).split()
-        if len(words) != 1 or not words[0][:1].isupper():
-            return None
-        as_person = Candidate("PERSON", words[0], candidate.title, candidate.role,
-                              candidate.organization)
-        parts = parse_name(words[0])
+        parts = _org_as_person(candidate.name)
         if parts is None or ("PERSON", parts.surname) not in self.by_surname:
             return None
+        as_person = Candidate("PERSON", _one_word(candidate.name), candidate.title,
+                              candidate.role, candidate.organization)
         person = self.match(as_person)
         return person if person is not None and person.given else None
 
@@ -299,6 +312,32 @@ class SpeakerIndex:
             orgs[candidate.organization] = orgs.get(candidate.organization, 0) + statements
             # shown: the organisation named with the most statements
             identity.organization = max(orgs, key=lambda o: (orgs[o], o == candidate.organization))
+
+
+def _one_word(name: str) -> Optional[str]:
+    """The one word of a one-word capitalised name ("The Kremlin" -> "Kremlin"), else None."""
+    words = re.sub(r"^[Tt]he\s+", "", name.strip()).split()
+    return words[0] if len(words) == 1 and words[0][:1].isupper() else None
+
+
+def _org_as_person(name: str) -> Optional[NameParts]:
+    """The name parts of a one-word "organisation" read as a surname, else None."""
+    word = _one_word(name)
+    return parse_name(word) if word is not None else None
+
+
+def speaker_groups(speakers: Iterable[tuple], org_entities: Iterable[str]) -> dict[tuple, list]:
+    """One article's speakers as the identity rule sees them: (type, name, title, role,
+    organisation that tells people apart) -> the tags of its statements, in order.
+    ``speakers`` holds (tag, type, name, title, role, organisation) per statement;
+    ``org_entities`` the article's ORG entity texts."""
+    org_entities = list(org_entities)
+    groups: dict[tuple, list] = {}
+    for tag, type_, name, title, role, organization in speakers:
+        key = (type_, name or "", title, role,
+               identity_organization(organization, org_entities))
+        groups.setdefault(key, []).append(tag)
+    return groups
 
 
 @lru_cache(maxsize=65536)

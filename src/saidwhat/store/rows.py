@@ -1,0 +1,89 @@
+"""The rows of one analysis, table by table, as the store's columns name them.
+
+The store (``Store._insert``) and the Spark job (``saidwhat.spark``) build their rows here, so
+a document gives the same values whether it is ingested or analysed on a cluster. Keys that
+link rows (``id``, ``document_id``, ``statement_id``, ``speaker_id``) are left to the caller:
+the store takes them from the database, the Spark job from the content hash.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from saidwhat.model import Analysis
+
+
+def now() -> dt.datetime:
+    """The store's timestamps: UTC, without a time zone."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def document_row(analysis: Analysis, digest: str) -> dict:
+    from saidwhat.store.db import outlet_of, parse_day
+
+    meta = analysis.meta or {}
+    published = meta.get("published")
+    return dict(
+        content_hash=digest, doc_key=str(analysis.id)[:200], source=analysis.source or "",
+        url=meta.get("url"), outlet=outlet_of(meta),
+        published=str(published)[:40] if published else None,
+        published_day=parse_day(published), title=meta.get("title"),
+        format=meta.get("format"), text=analysis.text,
+        n_statements=len(analysis.statements),
+        techniques_note=meta.get("techniques") if isinstance(meta.get("techniques"), str)
+        else None,
+        ingested_at=now())
+
+
+def block_rows(analysis: Analysis) -> list[dict]:
+    return [dict(start_char=b.start, end_char=b.end, kind=b.kind, label=b.label)
+            for b in analysis.blocks]
+
+
+def entity_rows(analysis: Analysis) -> list[dict]:
+    return [dict(text=e.text, label=e.label, start_char=e.start, end_char=e.end)
+            for e in analysis.entities]
+
+
+def technique_rows(analysis: Analysis) -> list[dict]:
+    return [dict(technique=t.technique, start_char=t.start, end_char=t.end, text=t.text,
+                 score=float(t.score)) for t in analysis.techniques]
+
+
+def statement_rows(analysis: Analysis) -> list[dict]:
+    """One row per statement, ``position`` its index in ``analysis.statements``."""
+    rows = []
+    for position, st in enumerate(analysis.statements):
+        sp, mention, content = st.speaker, st.speaker.mention, st.content
+        rows.append(dict(
+            position=position,
+            speaker_name=sp.name or None, speaker_type=sp.type, speaker_title=sp.title,
+            speaker_role=sp.role, speaker_organization=sp.organization,
+            mention_text=mention.text if mention else None, mention_kind=sp.mention_kind,
+            mention_start=mention.start if mention else None,
+            mention_end=mention.end if mention else None,
+            cue_text=st.cue.text, cue_start=st.cue.start, cue_end=st.cue.end,
+            content_text=content.text if content else None,
+            content_start=content.start if content else None,
+            content_end=content.end if content else None,
+            kind=st.kind, act=st.act, channel=st.channel, stance=st.stance,
+            confidence=float(st.confidence),
+            techniques=", ".join(st.techniques) if st.techniques else None,
+            continues=st.continues))
+    return rows
+
+
+def statement_technique_pairs(analysis: Analysis) -> list[tuple[int, str]]:
+    """(statement position, technique) for the ``statement_techniques`` table."""
+    return [(i, t) for i, st in enumerate(analysis.statements) for t in sorted(set(st.techniques))]
+
+
+def figure_rows(analysis: Analysis) -> list[tuple[Optional[int], dict]]:
+    """(statement position or None, row) per figure."""
+    return [(f.statement, dict(text=f.text, value=float(f.value), unit=f.unit,
+                               start_char=f.start, end_char=f.end))
+            for f in analysis.figures]
+
+
+def error_row(source: str, code: str, message: str, doc_key: Optional[str]) -> dict:
+    return dict(source=source, doc_key=doc_key, code=code, message=message, occurred_at=now())
