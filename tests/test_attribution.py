@@ -202,3 +202,28 @@ def test_a_straight_opening_mark_closed_by_a_curly_one_is_one_quote():
     # a curly closing mark inside a word is no close
     inside = '"a”b and c," she said.'
     assert [inside[q.start:q.end] for q in find_quotes(inside)] == ['"a”b and c,"']
+
+
+def test_an_outlet_passing_on_a_statement_is_not_its_speaker(analyze_text):
+    text = ("As yet, there is no evidence linking the third case to the earlier two, the "
+            "regional health commission said, according to a wire service.\n")
+    st = next(s for s in analyze_text(text).statements if "no evidence" in s.content.text)
+    assert st.content.text == ("As yet, there is no evidence linking the third case to the "
+                               "earlier two")
+    assert st.cue.text == "said"
+    assert st.speaker.mention.text == "the regional health commission"
+
+
+def test_according_to_in_an_aside_reports_what_precedes_it(analyze_text):
+    text = ("Given that history -- and the fact that the mayor has made more than 300 false "
+            "claims since taking office, according to the Tribune's fact checker -- there is "
+            "every reason to doubt the story.\n")
+    st = next(s for s in analyze_text(text).statements if s.cue.text == "according to")
+    assert st.content.text == "the mayor has made more than 300 false claims since taking office"
+
+
+def test_the_object_of_led_to_announce_is_the_speaker(analyze_text):
+    text = ("Kestrel Air bought fewer jets this year. But its cutback on orders led the Swedish "
+            "manufacturer to announce it would end production of the jet.\n")
+    st = next(s for s in analyze_text(text).statements if "end production" in s.content.text)
+    assert st.speaker.mention.text == "the Swedish manufacturer"

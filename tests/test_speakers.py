@@ -289,3 +289,18 @@ def test_the_researchers_are_the_team_named_before(analyze_text):
     wrote = next(sp for content, sp in speakers.items() if "more nights" in content)
     assert think.name == wrote.name == "Maria Okafor and her colleagues"
     assert think.members == ["Maria Okafor"]
+
+
+def test_it_prefers_the_organisation_that_was_the_subject(analyze_text):
+    text = ("Kestrel Air chief Tom Varga told reporters the airline would grow.\n\n"
+            "As of October, Kestrel Air had a fleet of 270 aircraft. In addition to its order "
+            "of 30 Alvion jets, it announced an order of 50 more jets on Monday.\n")
+    st = next(s for s in analyze_text(text).statements if "50 more jets" in s.content.text)
+    assert st.speaker.name == "Kestrel Air"
+
+
+def test_a_commission_named_by_its_region_keeps_that_name(analyze_text):
+    text = ("Reuters reported the outbreak on Monday. There is no link between the cases, the "
+            "Inner Mongolia health commission said on Tuesday.\n")
+    st = next(s for s in analyze_text(text).statements if "no link" in s.content.text)
+    assert st.speaker.name.lower().endswith("inner mongolia health commission")

@@ -250,6 +250,27 @@ def _clip(span, own, statements):
     return start, end
 
 
+def _short_of_source(reader, span, st):
+    """``span`` kept off the statement's own source where the rules found the content wholly
+    before it and nothing but the attribution follows ("There is no evidence, the regional
+    commission said, according to a wire service"). A content after its source may take it
+    in ("A further 17 firms, according to the report, had …"), and so may one the rules found
+    around it ("This campaign, he says, is different"): PolNeAR's convention."""
+    verb = st.extra.get("cue_token")
+    if st.speaker_span is None or st.content is None or verb is None:
+        return span
+    start, end = span
+    s_start = st.speaker_span[0]
+    if not st.content[1] <= s_start < end or end > reader.end(verb.right_edge):
+        return span
+    said_after = [c for c in verb.children if c.i > verb.i and c.dep_ not in _ATTRIBUTION_DEPS
+                  and not (c.dep_ == "prep" and c.lower_ in ("according", "per"))]
+    return span if said_after else (start, s_start)
+
+
+_ATTRIBUTION_DEPS = ("punct", "advmod", "npadvmod", "prep", "dobj", "dative")
+
+
 def _from_governor(reader, span):
     """A statement for a CRF content that no rule or candidate proposed: its cue is the word
     that governs the content from outside it ("criticized [Clinton for accepting …]"), its
@@ -321,7 +342,7 @@ def refine(reader, found, scored, threshold: float, taggers):
         st = statements[i]
         if st.extra.get("rule") == "signed":
             continue  # a signed quote is the quote: its mark and its signature bound it
-        shaped = reader.shape_span(*_clip(span, st.content, statements))
+        shaped = reader.shape_span(*_short_of_source(reader, _clip(span, st.content, statements), st))
         if shaped[0] is not None:
             st.content, st.kind = shaped
     result = list(statements)

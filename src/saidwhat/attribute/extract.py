@@ -28,6 +28,11 @@ _SIGNATURE = re.compile(r"[ \t\u00a0]*(?P<dash>[―—–]|--)[ \t\u00a0]*"
                         r"(?P<name>[A-Z][\w’'.-]*(?:[ \u00a0][A-Z][\w’'.-]*){0,3})"
                         r"[ \t\u00a0.,]*(?:\n|$)")
 _NOMINAL = ("NOUN", "PROPN", "PRON")
+# Verbs whose object does what their infinitive says ("prompted the minister to deny").
+_OBJECT_CONTROL_VERBS = {"lead", "force", "prompt", "cause", "push", "compel", "persuade",
+                         "convince", "encourage", "press", "pressure", "spur", "drive"}
+_ASIDE_OPENERS = ("--", "—", "–", "(")
+_ASIDE_ENDS = ("--", "—", "–", ")")
 _RAISING_VERBS = {"seem", "appear"}
 _AS_VERBS = {"dismiss", "describe", "call", "label", "brand", "deride", "denounce", "reject",
              "characterize", "characterise", "portray", "mock", "ridicule", "condemn", "slam",
@@ -417,6 +422,16 @@ class PieceReader:
                     return pobj
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             return None  # "it was revealed that …" names no speaker: do not borrow one
+        if verb.head.i != verb.i and (verb.dep_ == "xcomp" or (
+                verb.dep_ == "advcl" and verb.tag_ == "VB"
+                and verb.head.lemma_.lower() in _OBJECT_CONTROL_VERBS)):
+            # "led the manufacturer to announce …", "forced the mayor to admit …": the
+            # object of the governing verb is the one who speaks (the small parser takes
+            # some of these infinitives for adverbial clauses of purpose)
+            controller = next((c for c in verb.head.children if c.dep_ == "dobj"
+                               and c.i < verb.i and c.pos_ in _NOMINAL), None)
+            if controller is not None:
+                return controller
         if depth < 3 and verb.dep_ in PARTICIPLE_LINKS and verb.head.i != verb.i:
             if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in _NOMINAL:
                 return verb.head  # "the man shouting …": the noun the participle modifies
@@ -472,6 +487,15 @@ class PieceReader:
             # "“…,” he said" parsed with the quote's verb as a parataxis/dep of the cue.
             comps = [c for c in verb.children if c.dep_ in ("parataxis",) and self.quote_at(
                 self.start(c))]
+        if not comps and subject is not None and subject.i < verb.i:
+            # "There is no evidence of X, the commission said": the small parser takes the
+            # clause before an inverted attribution for an adverbial one; a finite clause
+            # with no subordinator ("after", "when") ended by the comma before the subject
+            comps = [c for c in verb.children if c.dep_ == "advcl" and c.i < subject.left_edge.i
+                     and c.tag_ in ("VBZ", "VBP", "VBD", "MD")
+                     and not any(d.dep_ == "mark" or d.tag_ == "WRB" for d in c.children)
+                     and self.doc[subject.left_edge.i - 1].text == ","
+                     and c.right_edge.i == subject.left_edge.i - 2]
         if comps:
             comp = min(comps, key=lambda c: abs(c.i - verb.i))
             tokens = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i
@@ -631,6 +655,11 @@ class PieceReader:
                 if to is not None else None
         if source is None:
             return None
+        if according.head.lemma_.lower() in SPEECH_VERBS and any(
+                c.dep_ in _SUBJECT_DEPS for c in according.head.children):
+            # "…, the commission said, according to Reuters": the outlet passes on what the
+            # verb's own subject said; that statement is the verb's, not the outlet's
+            return None
         clause_head = according.head
         while clause_head.dep_ not in ("ROOT", "ccomp", "conj") and clause_head.head.i != clause_head.i:
             clause_head = clause_head.head
@@ -643,6 +672,17 @@ class PieceReader:
         before = [t for t in tokens if t.i < according.i]
         after = [t for t in tokens if t.i > according.i]
         side = before if len(before) >= len(after) else after
+        right = max(t.i for t in according.subtree)
+        if before and right + 1 < len(self.doc) and self.doc[right + 1].text in _ASIDE_ENDS:
+            # "… the fact that X made 100 claims, according to Y -- there is …": an aside
+            # closed by a dash reports what precedes it, from the dash that opened it
+            opened = max((t.i for t in before if t.text in _ASIDE_OPENERS), default=-1)
+            side = [t for t in before if t.i > opened]
+            # "and the fact that X made …": the clause that the noun introduces
+            that = next((t for t in side if t.dep_ == "mark" and t.lower_ == "that"
+                         and t.head in side), None)
+            if that is not None:
+                side = [t for t in side if t.i > that.i]
         if according.lower_ == "per" and before and after and according.i > 0 \
                 and self.doc[according.i - 1].text == ",":
             side = tokens

@@ -997,8 +997,12 @@ class SpeakerResolver:
                                         or entity.head[0] in ORG_WORDS))  # "the US military"
 
         _, previous_start = self._sentence_and_previous(token, offset)
-        # an organisation or group just named, in this sentence or the one before, first
-        near = [e for _, e in self._nearest_first(previous_start, position) if fits(e)]
+        # an organisation or group just named, in this sentence or the one before, first;
+        # a subject before a modifier ("Kestrel had a fleet … In addition to its order of
+        # Boeing jets, it announced …")
+        nearest = [(at, e) for at, e in self._nearest_first(previous_start, position) if fits(e)]
+        near = [e for at, e in nearest if self.roles.get(at, "").startswith("nsubj")]
+        near += [e for at, e in nearest if e not in near]
         if self.last_speaker is not None and fits(self.last_speaker) and (
                 not near or self.last_speaker in near):
             return self.last_speaker
@@ -1048,7 +1052,7 @@ class SpeakerResolver:
                         gender is None or speaker.fits_gender(gender)):
                     return speaker
                 return None
-        if word in ORG_WORDS and any(c.ent_type_ in ("NORP", "GPE") and c.i < token.i
+        if word in ORG_WORDS and any(c.ent_type_ in ("NORP", "GPE", "LOC") and c.i < token.i
                                      for c in token.children):
             return None  # "the Chilean government": named by its own words
         if word in ORG_WORDS or plural:
