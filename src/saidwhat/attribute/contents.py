@@ -263,11 +263,11 @@ def _short_of_source(reader, span, st):
     s_start = st.speaker_span[0]
     if not st.content[1] <= s_start < end or end > reader.end(verb.right_edge):
         return span
-    said_after = [c for c in verb.children if c.i > verb.i and c.dep_ not in _ATTRIBUTION_DEPS
-                  and not (c.dep_ == "prep" and c.lower_ in ("according", "per"))]
+    said_after = any(c.i > verb.i and c.dep_ not in _ATTRIBUTION_DEPS for c in verb.children)
     return span if said_after else (start, s_start)
 
 
+# what may follow a cue in its own attribution ("said on Monday, according to Reuters")
 _ATTRIBUTION_DEPS = ("punct", "advmod", "npadvmod", "prep", "dobj", "dative")
 
 
