@@ -92,6 +92,27 @@ def test_a_description_resolves_to_the_organisation_it_fits(analyze_text):
     assert names["orders had doubled"] == "Siemens"
 
 
+def test_a_company_described_by_its_nationality_is_the_one_just_named(analyze_text):
+    text = ("Renault said on Monday that sales had fallen.\n\n"
+            "Fiat is showing a small electric van at the fair.\n\n"
+            "The Italian carmaker says the van will reach 200 miles on one charge.\n\n"
+            "The Chilean government said that the port would reopen.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["the van will reach 200 miles on one charge"] == "Fiat"
+    assert names["the port would reopen"] == "The Chilean government"
+
+
+def test_a_bare_plural_is_the_group_named_so_in_the_sentence_before(analyze_text):
+    text = ("Sales of heat pumps rose in May, a rise that energy economists say will last.\n\n"
+            "Economists expect prices to fall next year.\n\n"
+            "The council met on Friday. The mayor opened the new library.\n\n"
+            "The weather was fine and the square was full.\n\n"
+            "Economists warned that rents would rise.\n")
+    names = {k: v.name for k, v in speakers_by_content(analyze_text(text)).items()}
+    assert names["prices to fall next year"] == "energy economists"
+    assert names["rents would rise"] == "Economists"
+
+
 @pytest.mark.parametrize("name, given, surname", [
     ("James Van Der Beek", ("james",), "van der beek"), ("Van Der Beek", (), "van der beek"),
     ("Al Gore", ("al",), "gore"), ("Bill de Blasio", ("bill",), "de blasio"),

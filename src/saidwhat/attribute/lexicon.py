@@ -170,6 +170,11 @@ ORG_WORDS = {"ministry", "department", "agency", "government", "administration",
              "organisation", "council", "commission", "army", "navy", "military", "police", "court",
              "embassy", "kremlin", "white house", "union", "bank", "foundation", "institute",
              "network", "newspaper", "paper", "team", "board", "authority", "authorities"}
+# Companies: "the German automaker" is a company the article names elsewhere, while "the
+# Chilean government" is named by its own words.
+COMPANY_WORDS = {"automaker", "carmaker", "maker", "manufacturer", "retailer", "brokerage",
+                 "lender", "insurer", "airline", "startup", "conglomerate", "giant", "company",
+                 "firm", "bank", "network", "newspaper", "paper", "website"}
 PERSON_DESCRIPTION_WORDS = set(ROLES) | {t.rstrip(".") for t in TITLES} | {
     "man", "woman", "politician", "candidate", "billionaire", "businessman", "businesswoman",
     "mogul", "lawmaker", "congressman", "congresswoman", "veteran", "former", "incumbent",

@@ -37,9 +37,9 @@ from typing import Optional
 
 from spacy.tokens import Token
 
-from saidwhat.attribute.lexicon import (COMPILED_WORDS, DOCUMENT_WORDS, FEMALE_WORDS,
-                                        HONORIFICS, ISSUED_WORDS, MALE_WORDS, ORG_WORDS,
-                                        PERSON_DESCRIPTION_WORDS, PERSONAL_PRONOUNS,
+from saidwhat.attribute.lexicon import (COMPANY_WORDS, COMPILED_WORDS, DOCUMENT_WORDS,
+                                        FEMALE_WORDS, HONORIFICS, ISSUED_WORDS, MALE_WORDS,
+                                        ORG_WORDS, PERSON_DESCRIPTION_WORDS, PERSONAL_PRONOUNS,
                                         RELATIVE_PRONOUNS, ROLE_SYNONYMS, ROLES,
                                         SHORT_STATE_NAMES, TEAM_WORDS, TITLE_WORDS, TITLES)
 from saidwhat.model import Span, Speaker
@@ -1016,15 +1016,21 @@ class SpeakerResolver:
         plural = token.tag_ in ("NNS", "NNPS")
         definite = bool(determiners) and determiners[0] in _DEFINITE
         # an indefinite document is the one described before ("a study published in …" …
-        # "according to a study"); other indefinites are new, unnamed speakers
-        if not definite and not (determiners and determiners[0] in ("a", "an")
-                                 and word in DOCUMENT_WORDS):
+        # "according to a study"); other indefinites are new, unnamed speakers. A bare
+        # plural is the group named so in this or the sentence before ("industry analysts
+        # say …" / "Analysts expect …"), else a new one; its own modifiers make it another
+        # group ("local officials" after "officials")
+        bare_plural = plural and not any(c.dep_ != "punct" for c in token.lefts)
+        if not definite and not bare_plural and not (
+                determiners and determiners[0] in ("a", "an") and word in DOCUMENT_WORDS):
             return None
         # the same head as an earlier description: "a recent report by …" … "the report"
         role = ROLE_SYNONYMS.get(word, word)
+        since = (self._sentence_and_previous(token, position - token.idx)[1]
+                 if bare_plural and not definite else -1)
         for at, group in reversed(self.groups):
-            if at < position and group.head is not None and group.head[1] == plural and \
-                    ROLE_SYNONYMS.get(group.head[0], group.head[0]) == role:
+            if since <= at < position and group.head is not None and group.head[1] == plural \
+                    and ROLE_SYNONYMS.get(group.head[0], group.head[0]) == role:
                 return group
         if not definite:
             return None
@@ -1052,8 +1058,8 @@ class SpeakerResolver:
                         gender is None or speaker.fits_gender(gender)):
                     return speaker
                 return None
-        if word in ORG_WORDS and any(c.ent_type_ in ("NORP", "GPE", "LOC") and c.i < token.i
-                                     for c in token.children):
+        if word in ORG_WORDS and word not in COMPANY_WORDS and any(
+                c.ent_type_ in ("NORP", "GPE", "LOC") and c.i < token.i for c in token.children):
             return None  # "the Chilean government": named by its own words
         if word in ORG_WORDS or plural:
             orgs = self._recent(position, ("ORG",))
@@ -1073,7 +1079,12 @@ class SpeakerResolver:
                 if len(named) == 1:
                     return next(iter(named.values()))
             if word in ORG_WORDS and not plural and word not in DOCUMENT_WORDS:
-                if self.last_speaker is not None and self.last_speaker.kind == "ORG":
+                # "the German automaker": a nationality describes the company the article
+                # has just named, not necessarily the one it last quoted
+                described = word in COMPANY_WORDS and any(
+                    c.ent_type_ in ("NORP", "GPE") and c.i < token.i for c in token.children)
+                if self.last_speaker is not None and self.last_speaker.kind == "ORG" \
+                        and not (described and orgs):
                     return self.last_speaker
                 return orgs[0] if orgs else None
         return None
