@@ -25,6 +25,7 @@ MESSAGES = {
     "not_found": "no such file or folder: {path}",
     "unreadable": "cannot read {path}: {reason}",
     "analysis_failed": "analysis failed: {reason}",
+    "unsupported_language": "the article is in {language} ({iso}); saidwhat reads English only",
     "worker_died": "the analysis process stopped abruptly (killed, perhaps for lack of memory) "
                    "twice while analysing this article; fresh processes are started for the "
                    "next request",

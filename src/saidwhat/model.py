@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 BLOCK_KINDS = ("report", "boilerplate")
 STATEMENT_KINDS = ("direct", "indirect", "mixed", "summary")

@@ -27,6 +27,7 @@ from saidwhat.attribute.scorer import load_scorer
 from saidwhat.attribute.speakers import SpeakerResolver
 from saidwhat.errors import SaidwhatError, message
 from saidwhat.figures import figures_in
+from saidwhat.language import check_english
 from saidwhat.model import Analysis, Document, DocumentError, Entity, Span, Statement
 from saidwhat.nlp import MAX_PIECE_CHARS, get_nlp
 
@@ -176,6 +177,12 @@ def _prepare(doc: Document, analysis: Analysis) -> list[tuple[int, int]]:
     if lone is not None:  # no parser, UTF-8 output or database takes one (the readers replace them)
         raise SaidwhatError("bad_text", at=lone.start())
     analysis.blocks = clean.find_blocks(text, from_html=doc.format == "html")
+    # before the parse, and on the report only: a French cookie banner on an English page
+    # does not make it French
+    report = "\n".join(text[b.start:b.end] for b in analysis.blocks if b.kind == "report")
+    language = check_english(report)
+    if language is not None:
+        analysis.meta["language"] = language
     return report_pieces(text, analysis.blocks)
 
 
