@@ -97,7 +97,7 @@ def test_analyse_text_matches_the_contract_and_the_gold(client):
     assert r.status_code == 200
     data = r.json()
     check_contract(data)
-    assert data["text"] == seed and data["schema_version"] == "1.1"
+    assert data["text"] == seed and data["schema_version"] == "1.2"
     gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
     spans = {(s["content"]["start"], s["content"]["end"]): s["speaker"]["name"]
              for s in data["statements"] if s["content"]}
