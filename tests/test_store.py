@@ -240,6 +240,8 @@ def test_a_version_1_store_gains_the_channel_and_continues_columns(tmp_path):
     con = sqlite3.connect(path)  # make it what version 1 wrote
     con.executescript("DROP VIEW quotes; ALTER TABLE statements DROP COLUMN channel;"
                       "ALTER TABLE statements DROP COLUMN continues;"
+                      "ALTER TABLE statements DROP COLUMN sentence_start;"
+                      "ALTER TABLE statements DROP COLUMN sentence_end;"
                       "UPDATE saidwhat_meta SET value = '1' WHERE key = 'schema_version';")
     con.commit()
     con.close()
@@ -249,11 +251,45 @@ def test_a_version_1_store_gains_the_channel_and_continues_columns(tmp_path):
                      )["n"].iloc[0] == 3
         s.add(corpus()[1])
         assert len(s.statements()) == 5
+    from saidwhat.store.schema import SCHEMA_VERSION
+
     con = sqlite3.connect(path)
     assert con.execute("SELECT value FROM saidwhat_meta WHERE key = 'schema_version'"
-                       ).fetchone() == ("2",)
+                       ).fetchone() == (SCHEMA_VERSION,)
     assert con.execute("SELECT count(*) FROM quotes WHERE channel = 'speech'").fetchone() == (5,)
     con.close()
+
+
+def test_a_store_without_sentences_gets_each_statements_own_words(tmp_path):
+    """A store of version 2 kept no sentences: opened, each statement's sentence is its
+    mention, cue and content (all there is without the parse), and new rows keep theirs."""
+    import sqlite3
+
+    from saidwhat.store import open_store
+
+    path = tmp_path / "v2.db"
+    first, second = corpus()[0], corpus()[1]
+    first.statements[0].speaker.mention = None  # a carried-over speaker: cue and content
+    first.statements[1].content, first.statements[1].kind = None, "summary"
+    second.statements[0].sentence = Span(second.text[5:9], 5, 9)  # as the pipeline keeps one
+    with open_store(str(path)) as s:
+        s.add(first)
+    con = sqlite3.connect(path)  # make it what version 2 wrote
+    con.executescript("DROP VIEW quotes; ALTER TABLE statements DROP COLUMN sentence_start;"
+                      "ALTER TABLE statements DROP COLUMN sentence_end;"
+                      "UPDATE saidwhat_meta SET value = '2' WHERE key = 'schema_version';")
+    con.commit()
+    con.close()
+    with open_store(str(path), create=False) as s:
+        s.add(second)
+        rows = s.statements()
+    for st, (_, row) in zip(first.statements + second.statements,
+                              rows.sort_values("statement_id").iterrows()):
+        start, end = (st.sentence.start, st.sentence.end) if st.sentence else st.bounds()
+        text = first.text if row["document_id"] == 1 else second.text
+        assert (row["sentence_start"], row["sentence_end"]) == (start, end)
+        assert row["sentence"] == text[start:end]
+    assert rows["sentence_start"].notna().all()
 
 
 def test_a_quote_run_keeps_its_continues_in_the_store(store):

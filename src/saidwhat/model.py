@@ -115,6 +115,14 @@ class Statement:
     # A quote run is one statement per quote: the later ones give the index (in
     # Analysis.statements) of the run's first statement.
     continues: Optional[int] = None
+    # The whole sentence(s) holding the speaker's mention, the cue and the content, as the
+    # parser split them: what a reader checks the statement against.
+    sentence: Optional[Span] = None
+
+    def bounds(self) -> tuple[int, int]:
+        """(start, end) of the statement's own words: its speaker's mention, cue and content."""
+        parts = [self.cue] + [s for s in (self.content, self.speaker.mention) if s is not None]
+        return min(p.start for p in parts), max(p.end for p in parts)
 
 
 @dataclass

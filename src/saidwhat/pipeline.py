@@ -244,10 +244,13 @@ def _analyze_parsed(text: str, analysis: Analysis, pieces, parses, options: Opti
                                      cue_token if link != "carried" else None)
             if kind == "summary":
                 act = act if act != "assertion" else "attack"
-            made.append(((span or cue)[0], Statement(
+            statement = Statement(
                 speaker=said_by, cue=Span(text[cue[0]:cue[1]], *cue), content=content,
                 kind=kind, act=act, stance=stance, channel=channel,
-                confidence=round(st.confidence, 2)), head, reader))
+                confidence=round(st.confidence, 2))
+            sentence = reader.sentences_over(*statement.bounds())
+            statement.sentence = Span(text[sentence[0]:sentence[1]], *sentence)
+            made.append(((span or cue)[0], statement, head, reader))
             if head is None:
                 head = len(made) - 1
         previous_end = (st.content or st.cue)[1]

@@ -2,15 +2,27 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from saidwhat.model import Analysis
 
 
+def heading(analysis: Analysis) -> str:
+    """The table's title: source and statement count, then title · outlet · date when known
+    (rich markup, the document's own words escaped)."""
+    line = f"{escape(analysis.source)} — {len(analysis.statements)} statements"
+    meta = analysis.meta or {}
+    known = [f"“{meta['title']}”" if meta.get("title") else None, meta.get("outlet"),
+             meta.get("published")]
+    if any(known):
+        line += "\n" + escape(" · ".join(str(k) for k in known if k))
+    return line
+
+
 def print_table(analysis: Analysis, console: Console | None = None) -> None:
     console = console or Console()
-    table = Table(title=f"{analysis.source} — {len(analysis.statements)} statements",
-                  show_lines=True, expand=True)
+    table = Table(title=heading(analysis), show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("speaker", ratio=2, min_width=14)
     table.add_column("cue · kind · channel · act · stance", ratio=2, min_width=14)

@@ -740,6 +740,21 @@ class PieceReader:
             return self._sentences[i]
         return pos, pos
 
+    def sentences_over(self, start: int, end: int) -> tuple[int, int]:
+        """(start, end) text offsets of the sentences that ``start``-``end`` touches (never
+        less than that segment itself), within the lines it touches (the parser runs a
+        headline with no full stop into the next paragraph's sentence), and without the
+        whitespace tokens the parser leaves at a sentence's edges."""
+        first, last = self.sentence_bounds(start), self.sentence_bounds(max(start, end - 1))
+        line_end = self.text.find("\n", end)
+        lo = max(min(start, first[0]), self.text.rfind("\n", 0, start) + 1)
+        hi = min(max(end, last[1]), line_end if line_end >= 0 else len(self.text))
+        while lo < start and self.text[lo].isspace():
+            lo += 1
+        while hi > end and self.text[hi - 1].isspace():
+            hi -= 1
+        return lo, hi
+
 
 def _drop_overlapping(statements: list[RawStatement]) -> list[RawStatement]:
     """Where two statements claim the same content, keep the more confident one; rule

@@ -27,6 +27,11 @@ Many = Union[None, str, int, Sequence[Any]]
 STATEMENT_COLUMNS = ["statement_id", "published", "outlet", "speaker", "speaker_id",
                      "speaker_type", "kind", "act", "channel", "stance", "content", "cue", "techniques",
                      "confidence", "title", "url", "source", "document_id"]
+# What checks a row against its article: offsets are Python str indices into the stored text
+# (documents.text), so text[sentence_start:sentence_end] == sentence, and so on.
+OFFSET_COLUMNS = ["sentence", "sentence_start", "sentence_end", "statement_start",
+                  "statement_end", "content_start", "content_end", "cue_start", "cue_end",
+                  "mention", "mention_start", "mention_end"]
 
 
 def frame(result) -> pd.DataFrame:
@@ -180,7 +185,9 @@ def statements(store, *, speaker: Many = None, speaker_id: Many = None, act: Man
 
     Columns: statement_id, published (date), outlet, speaker (the corpus identity's name, or
     the article's wording for unnamed speakers), speaker_id, speaker_type, kind, act, channel,
-    stance, content, cue, techniques (comma-separated), confidence, title, url, source, document_id.
+    stance, content, cue, techniques (comma-separated), confidence, title, url, source, document_id,
+    and ``OFFSET_COLUMNS``: the sentence(s) the statement lies in, and the offsets of that
+    sentence, of the statement's own words (mention to content), its content, cue and mention.
     """
     st, doc, sp = S.statements, S.documents, S.speakers
     query = (select(st.c.id.label("statement_id"), doc.c.published_day.label("published"),
@@ -189,7 +196,13 @@ def statements(store, *, speaker: Many = None, speaker_id: Many = None, act: Man
                     st.c.stance,
                     st.c.content_text.label("content"), st.c.cue_text.label("cue"),
                     st.c.techniques, st.c.confidence, doc.c.title, doc.c.url, doc.c.source,
-                    st.c.document_id)
+                    st.c.document_id,
+                    # SQL's substr counts characters from 1, as Python counts code points from 0
+                    func.substr(doc.c.text, st.c.sentence_start + 1,
+                                st.c.sentence_end - st.c.sentence_start).label("sentence"),
+                    st.c.sentence_start, st.c.sentence_end, st.c.content_start,
+                    st.c.content_end, st.c.cue_start, st.c.cue_end,
+                    st.c.mention_text.label("mention"), st.c.mention_start, st.c.mention_end)
              .select_from(st.join(doc, doc.c.id == st.c.document_id)
                           .outerjoin(sp, sp.c.id == st.c.speaker_id))
              .where(*_filters(store, speaker=speaker, speaker_id=speaker_id, act=act,
@@ -205,8 +218,12 @@ def statements(store, *, speaker: Many = None, speaker_id: Many = None, act: Man
         query = query.offset(int(offset))
     with store.engine.connect() as conn:
         df = frame(conn.execute(query))
-    df = df.reindex(columns=STATEMENT_COLUMNS)
-    df["speaker_id"] = df["speaker_id"].astype("Int64")  # None for unnamed speakers
+    df = df.reindex(columns=STATEMENT_COLUMNS + OFFSET_COLUMNS)
+    offsets = [c for c in OFFSET_COLUMNS if c.endswith(("_start", "_end"))]
+    # None for unnamed speakers, summaries without content, speakers carried over
+    df = df.astype({c: "Int64" for c in ["speaker_id"] + offsets})
+    df["statement_start"] = df[["mention_start", "cue_start", "content_start"]].min(axis=1)
+    df["statement_end"] = df[["mention_end", "cue_end", "content_end"]].max(axis=1)
     return df
 
 

@@ -55,6 +55,8 @@ def statement_rows(analysis: Analysis) -> list[dict]:
     rows = []
     for position, st in enumerate(analysis.statements):
         sp, mention, content = st.speaker, st.speaker.mention, st.content
+        # a statement made without a parse (by a program) has no sentence: its own words
+        sentence = (st.sentence.start, st.sentence.end) if st.sentence else st.bounds()
         rows.append(dict(
             position=position,
             speaker_name=sp.name or None, speaker_type=sp.type, speaker_title=sp.title,
@@ -69,7 +71,8 @@ def statement_rows(analysis: Analysis) -> list[dict]:
             kind=st.kind, act=st.act, channel=st.channel, stance=st.stance,
             confidence=float(st.confidence),
             techniques=", ".join(st.techniques) if st.techniques else None,
-            continues=st.continues))
+            continues=st.continues,
+            sentence_start=sentence[0], sentence_end=sentence[1]))
     return rows
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
                         String, Table, Text, UniqueConstraint)
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # The largest integer a query can compare or LIMIT by (SQLite's INTEGER, PostgreSQL's bigint
 # parameters): the driver raises on a larger one, so the CLI and the API refuse it first.
 MAX_INTEGER = 2**63 - 1
@@ -25,6 +25,19 @@ MAX_INTEGER = 2**63 - 1
 MIGRATIONS = {
     "1": ["ALTER TABLE statements ADD COLUMN channel VARCHAR(12) NOT NULL DEFAULT 'speech'",
           "ALTER TABLE statements ADD COLUMN continues INTEGER"],
+    # Statements stored before sentences were kept get their own words (mention, cue, content)
+    # as their sentence: the parse that split the sentences is gone.
+    "2": ["ALTER TABLE statements ADD COLUMN sentence_start INTEGER",
+          "ALTER TABLE statements ADD COLUMN sentence_end INTEGER",
+          "UPDATE statements SET sentence_start = cue_start, sentence_end = cue_end",
+          # (a comparison with NULL is false: a statement without mention or content keeps
+          # its cue's bound)
+          "UPDATE statements SET sentence_start = mention_start "
+          "WHERE mention_start < sentence_start",
+          "UPDATE statements SET sentence_start = content_start "
+          "WHERE content_start < sentence_start",
+          "UPDATE statements SET sentence_end = mention_end WHERE mention_end > sentence_end",
+          "UPDATE statements SET sentence_end = content_end WHERE content_end > sentence_end"],
 }
 
 metadata = MetaData()
@@ -124,6 +137,9 @@ statements = Table(
     Column("confidence", Float, nullable=False),
     Column("techniques", Text),  # comma-separated copy of statement_techniques, for browsing
     Column("continues", Integer),  # position of the statement this one continues (a quote run)
+    # the sentence(s) holding mention, cue and content, as the parser split them
+    Column("sentence_start", Integer),
+    Column("sentence_end", Integer),
     UniqueConstraint("document_id", "position", name="uq_statement_position"),
     # covering indexes for the per-speaker breakdowns and the per-outlet/week statistics
     Index("ix_statements_speaker_act_doc", "speaker_id", "act", "document_id"),

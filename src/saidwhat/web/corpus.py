@@ -110,7 +110,10 @@ def load_analysis(store, document_id: int) -> tuple[Analysis, list[Optional[int]
             speaker=speaker, cue=Span(r["cue_text"], r["cue_start"], r["cue_end"]),
             content=content, kind=r["kind"], act=r["act"], channel=r["channel"], stance=r["stance"],
             confidence=r["confidence"],
-            techniques=sorted(statement_techniques.get(r["id"], [])), continues=r["continues"]))
+            techniques=sorted(statement_techniques.get(r["id"], [])), continues=r["continues"],
+            sentence=Span(doc["text"][r["sentence_start"]:r["sentence_end"]],
+                          r["sentence_start"], r["sentence_end"])
+            if r["sentence_start"] is not None else None))
         speaker_ids.append(r["speaker_id"])
     analysis.techniques = [TechniqueSpan(t["technique"], t["start_char"], t["end_char"],
                                          t["text"], t["score"]) for t in techs]

@@ -50,6 +50,7 @@ class StatementModel(_Strict):
     confidence: float = Field(ge=0, le=1)
     techniques: list[str]
     continues: Optional[int] = Field(ge=0)
+    sentence: Optional[SpanModel] = None
 
 
 class BlockModel(_Strict):
