@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import contextlib
+import http.server
+import threading
 from pathlib import Path
 
 import pytest
@@ -27,3 +30,31 @@ def analyze_text():
         return analyze(Document(id="t", text=text, source=source), Options(techniques=techniques))
 
     return run
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler for the tests' HTTP servers: quiet, with one way to answer."""
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, body, ctype, headers=None, status=200):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def http_server(handler):
+    """A real HTTP server on 127.0.0.1 (a free port) in a thread; gives its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()

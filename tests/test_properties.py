@@ -2,7 +2,8 @@
 
 Random bytes, random Unicode (lone surrogates, NUL, bidirectional marks, emoji, line and
 paragraph separators), random HTML trees, JSONL lines whose fields take every JSON type,
-WARC and WARC.gz streams cut or damaged at random points, bare gzip streams cut short,
+WARC and WARC.gz streams cut or damaged at random points, feeds and sitemaps with random
+titles, links and dates, cut or damaged, bare gzip streams cut short,
 folders of random files and links, standard input, and ``analyze`` on random and news-like
 texts. Each input must give Documents, ``ReadFailure``s with a known error code, or an
 Analysis, never an exception, within a time bound (the deadline); a Document must be
@@ -334,6 +335,39 @@ file_names = st.lists(name_chars, min_size=1, max_size=12).map("".join).filter(
 SUFFIXES = ARTICLE_SUFFIXES + (".warc", ".warc.gz", ".jsonl", ".TXT", ".Html", ".gz", "")
 
 
+# Feeds and sitemaps: every link leads to loopback or to no http URL at all, so reading one
+# fetches nothing (the address guard refuses loopback unless allowed).
+LISTING_TEMPLATES = {
+    "rss": ('<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{items}'
+            '</channel></rss>', "<item><title>{title}</title><link>{link}</link>"
+            "<pubDate>{date}</pubDate></item>"),
+    "atom": ('<feed xmlns="http://www.w3.org/2005/Atom"><title>{title}</title>{items}</feed>',
+             '<entry><title>{title}</title><link href="{link}"/><updated>{date}</updated>'
+             "</entry>"),
+    "sitemap": ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="n">'
+                "{items}</urlset>", "<url><loc>{link}</loc><news:news><news:title>{title}"
+                "</news:title><news:publication_date>{date}</news:publication_date>"
+                "</news:news></url>"),
+    "index": ('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}'
+              "</sitemapindex>", "<sitemap><loc>{link}</loc></sitemap>"),
+}
+listing_links = st.one_of(
+    st.text(max_size=12).map(lambda t: "http://127.0.0.1/" + "".join(
+        c for c in t if c.isalnum())), hostile_text, st.sampled_from(("", "/a", "ftp://x/y")))
+listing_dates = st.one_of(hostile_text, st.sampled_from((
+    "2016-09-12T21:30:00-05:00", "Mon, 12 Sep 2016 21:30:00 -0500", "Mon, 99 Foo 2016", "")))
+
+
+@st.composite
+def listings(draw) -> bytes:
+    head, item = LISTING_TEMPLATES[draw(st.sampled_from(sorted(LISTING_TEMPLATES)))]
+    items = "".join(item.format(title=draw(hostile_text), link=draw(listing_links),
+                                date=draw(listing_dates))
+                    for _ in range(draw(st.integers(0, 4))))
+    data = head.format(title=draw(hostile_text), items=items).encode("utf-8", "surrogatepass")
+    return damage(draw, data)
+
+
 @st.composite
 def folder_entry(draw) -> tuple:
     parts = draw(st.lists(file_names, min_size=1, max_size=3))
@@ -462,6 +496,16 @@ def _read_file(suffix: str, data: bytes, max_chars: int = MAX_CHARS) -> list[str
         return check_items(read_inputs([str(path)], max_chars=max_chars), max_chars=max_chars)
 
 
+def check_listing(case) -> list[str]:
+    from saidwhat.read.feeds import listing_kind, read_listing
+
+    data, max_chars = case
+    if listing_kind(data) is None:  # damaged past its root element: read as any file
+        return _read_file(".xml", data, max_chars)
+    return check_items(read_listing(data, "fuzz.xml", max_chars=max_chars, timeout=2.0),
+                       max_chars=max_chars) + _read_file(".txt", data, max_chars)
+
+
 def check_warc(case) -> list[str]:
     suffix, data = case
     codes = _read_file(suffix, data)
@@ -585,6 +629,7 @@ TARGETS = {
               check_bytes, "reader"),
     "html": (st.tuples(html_pages(), limits), check_html, "reader"),
     "jsonl": (st.tuples(jsonl_streams, limits), check_jsonl, "reader"),
+    "feed": (st.tuples(listings(), limits), check_listing, "reader"),
     "warc": (warc_files(), check_warc, "reader"),
     "gzip": (gzip_streams(), check_gzip, "reader"),
     "folder": (st.tuples(st.lists(folder_entry(), max_size=6), limits), check_folder, "reader"),
@@ -624,6 +669,12 @@ def test_read_html_any_tree(case):
 @given(TARGETS["jsonl"][0])
 def test_read_jsonl_any_values(case):
     check_jsonl(case)
+
+
+@READER
+@given(TARGETS["feed"][0])
+def test_read_feeds_and_sitemaps_of_anything(case):
+    check_listing(case)
 
 
 @READER

@@ -3,13 +3,12 @@ read_inputs dispatching them."""
 from __future__ import annotations
 
 import gzip
-import http.server
 import itertools
-import threading
 import time
 
 import pytest
 
+from conftest import QuietHandler, http_server
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Document
 from saidwhat.read import ReadFailure, read_inputs
@@ -147,10 +146,7 @@ def test_unresolvable_host():
 SERVED = itertools.count(1000)
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class Handler(QuietHandler):
     def do_GET(self):
         if self.path == "/article":
             self._send(page(next(SERVED)).encode(), "text/html; charset=utf-8")
@@ -185,23 +181,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self._send(b"?", "text/plain", status=404)
 
-    def _send(self, body, ctype, headers=None, status=200):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with http_server(Handler) as url:
+        yield url
 
 
 def test_loopback_refused_unless_allowed(server):

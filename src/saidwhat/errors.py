@@ -47,6 +47,15 @@ MESSAGES = {
     "fetch_redirects": "{url} redirects more than {limit} times",
     "http_status": "fetching {url} gave HTTP status {status}",
     "not_article": "{url} is not an HTML or text page (Content-Type {content_type})",
+    # Feeds, sitemaps and home pages that link feeds (read/feeds.py)
+    "bad_feed": "{url} looks like a {kind} but cannot be read as one: {reason}",
+    "no_items": "the {kind} {url} lists no articles",
+    "feed_item_no_link": "item {number} of the feed {url} has no link to an article",
+    "listing_not_article": "{url} is a {kind} (a list of articles), not one article; "
+                           "'saidwhat analyze' and 'ingest' read the articles it lists when it "
+                           "is given as an input of its own",
+    "sitemap_limit": "the sitemap index {url} leads to more sitemaps than the limit ({reason}); "
+                     "the rest were not read",
     # The store (store/*, commands ingest/query/speakers/stats)
     "store_missing": "no store at {path}: run 'saidwhat ingest' first, or pass --db",
     "store_unreachable": "cannot open the store {url}: {reason}",

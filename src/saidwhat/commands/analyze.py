@@ -8,10 +8,12 @@ import sys
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "analyze", help="report every attributed statement of one or more articles",
-        description="Analyse articles (text or HTML files, folders, JSONL, or - for stdin) and "
-                    "report who said what. Bad inputs are reported per document; the rest go on.")
+        description="Analyse articles (text or HTML files, folders, JSONL, feeds, sitemaps, "
+                    "URLs, or - for stdin) and report who said what. Bad inputs are reported "
+                    "per document; the rest go on.")
     p.add_argument("inputs", nargs="+", metavar="PATH",
-                   help="file, folder, .jsonl, .warc(.gz), http(s) URL, or - for stdin")
+                   help="file, folder, .jsonl, .warc(.gz), http(s) URL, feed or sitemap "
+                        "(file or URL), or - for stdin")
     p.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--min-score", type=float, default=0.5,

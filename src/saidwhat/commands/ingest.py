@@ -14,7 +14,8 @@ def register(subparsers) -> None:
                     "skipped, so an interrupted ingest resumes when run again. Documents that "
                     "cannot be read or analysed go to the errors table; the rest go on.")
     p.add_argument("inputs", nargs="+", metavar="PATH|URL",
-                   help="file, folder, .jsonl, .warc(.gz), http(s) URL, or - for stdin")
+                   help="file, folder, .jsonl, .warc(.gz), http(s) URL, feed or sitemap "
+                        "(file or URL), or - for stdin")
     p.add_argument("--db", metavar="PATH|URL", default=None,
                    help="SQLite file or postgresql://user:password@host/db "
                         "(default $SAIDWHAT_DB or ./saidwhat.db)")

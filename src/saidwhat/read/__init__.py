@@ -34,6 +34,11 @@ class ReadFailure:
 Item = Union[Document, ReadFailure]
 
 
+def failure(source: str, error: SaidwhatError) -> ReadFailure:
+    """The failure of an input that gave no bytes to name it by (a URL that failed, ...)."""
+    return ReadFailure(document_id(source, b""), source, error)
+
+
 def document_id(source: str, data: bytes | str) -> str:
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     return hashlib.sha1(source.encode("utf-8", "surrogatepass") + b"\0" + raw).hexdigest()[:16]
@@ -89,6 +94,18 @@ def read_limited(stream, limit: int) -> bytes:
 
 
 def read_file(path: Path, *, max_chars: int = MAX_CHARS) -> Item:
+    """One file as one article (a feed in it too: ``read_path`` reads the articles it lists)."""
+    source = source_name(path)
+    try:
+        data = file_bytes(path, max_chars=max_chars)
+    except SaidwhatError as exc:
+        return failure(source, exc)
+    return read_bytes(data, source=source, name=path.name, max_chars=max_chars)
+
+
+def file_bytes(path: Path, *, max_chars: int = MAX_CHARS) -> bytes:
+    """The bytes of one file, at most the byte limit (``SaidwhatError`` when over it or
+    unreadable: a broken link, a folder, no permission)."""
     source = source_name(path)
     limit = byte_limit(max_chars)
     try:
@@ -98,14 +115,29 @@ def read_file(path: Path, *, max_chars: int = MAX_CHARS) -> Item:
             raise too_large(size, limit, "bytes")
         with path.open("rb") as handle:
             data = read_limited(handle, limit)
-    except SaidwhatError as exc:
-        return ReadFailure(document_id(source, b""), source, exc)
     except OSError as exc:
-        return ReadFailure(document_id(source, b""), source,
-                           SaidwhatError("unreadable", path=source, reason=exc.strerror or exc))
+        raise SaidwhatError("unreadable", path=source, reason=exc.strerror or exc) from None
     if path.suffix.lower() == ".jsonl":
         raise ValueError("use read_jsonl for JSONL files")
-    return read_bytes(data, source=source, name=path.name, max_chars=max_chars)
+    return data
+
+
+def read_path(path: Path, *, max_chars: int = MAX_CHARS,
+              allow_private: bool = False) -> Iterator[Item]:
+    """One file: an article, or a feed or sitemap (known by its root element, whatever its
+    name) whose articles are fetched."""
+    from saidwhat.read.feeds import listing_kind, read_listing
+
+    source = source_name(path)
+    try:
+        data = file_bytes(path, max_chars=max_chars)
+    except SaidwhatError as exc:
+        yield failure(source, exc)
+        return
+    if listing_kind(data) is not None:
+        yield from read_listing(data, source, allow_private=allow_private, max_chars=max_chars)
+    else:
+        yield read_bytes(data, source=source, name=path.name, max_chars=max_chars)
 
 
 def _broken_link(path: Path) -> bool:
@@ -137,8 +169,9 @@ _JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", 
                dict: "object"}
 
 
-def _record_problem(record, number: int) -> Optional[SaidwhatError]:
-    """Why one parsed JSONL line is no article (None when it is one)."""
+def _record_problem(record, number: int, *, url_only: bool = False) -> Optional[SaidwhatError]:
+    """Why one parsed JSONL line is no article (None when it is one); ``url_only``: a url
+    alone is one (it is fetched)."""
     if not isinstance(record, dict):
         return SaidwhatError("bad_jsonl", line=number, reason="not a JSON object")
     for name, types in JSONL_FIELDS.items():
@@ -147,7 +180,7 @@ def _record_problem(record, number: int) -> Optional[SaidwhatError]:
             return SaidwhatError("bad_field", line=number, field=name,
                                  expected=" or ".join(f"a {_JSON_TYPES[t]}" for t in types),
                                  found=_JSON_TYPES.get(type(value), type(value).__name__))
-    if not (record.get("text") or record.get("html")):
+    if not (record.get("text") or record.get("html") or (url_only and record.get("url"))):
         return SaidwhatError("bad_jsonl", line=number, reason="no text or html field")
     return None
 
@@ -190,16 +223,19 @@ def bounded_lines(stream, limit: int, *,
         yield text if ends else text.rstrip("\n")
 
 
-def _plain_field(value: str) -> str:
+def plain_field(value: str) -> str:
     # NUL is refused in text and HTML (binary); in a title or an outlet it would only fail the
     # store (PostgreSQL refuses it), so it is replaced as a lone surrogate is.
     return replace_surrogates(value).replace("\x00", "\ufffd")
 
 
 def read_jsonl(lines: Iterable[Union[str, LineTooLong]], *, source: str,
-               max_chars: int = MAX_CHARS) -> Iterator[Item]:
+               max_chars: int = MAX_CHARS, fetch: bool = False,
+               allow_private: bool = False) -> Iterator[Item]:
     """One article per line: ``text`` or ``html``, optional url, outlet, published, title, id
-    (strings; the id may be an integer). A line with a field of another type is an error."""
+    (strings; the id may be an integer). A line with a field of another type is an error.
+    ``fetch``: a line with a url and neither text nor html is the page at that url, fetched
+    (``allow_private`` as for any URL); otherwise it is an error."""
     for number, line in enumerate(lines, 1):
         line_source = f"{source}:{number}"
         if isinstance(line, LineTooLong):
@@ -214,7 +250,11 @@ def read_jsonl(lines: Iterable[Union[str, LineTooLong]], *, source: str,
             yield ReadFailure(document_id(line_source, line), line_source,
                               SaidwhatError("bad_jsonl", line=number, reason=exc))
             continue
-        yield record_item(record, number, line_source, line, max_chars=max_chars)
+        if fetch and isinstance(record, dict) and not (record.get("text") or record.get("html")):
+            yield url_record_item(record, number, line_source, line, max_chars=max_chars,
+                                  allow_private=allow_private)
+        else:
+            yield record_item(record, number, line_source, line, max_chars=max_chars)
 
 
 def record_item(record, number: int, source: str, raw: str, *,
@@ -225,10 +265,7 @@ def record_item(record, number: int, source: str, raw: str, *,
     problem = _record_problem(record, number)
     if problem is not None:
         return ReadFailure(document_id(source, raw), source, problem)
-    # str() only turns an integer id into a string: every other field is one already.
-    fields = {name: (replace_surrogates if name in ("text", "html") else _plain_field)(
-                  str(record[name])) for name in JSONL_FIELDS
-              if record.get(name) is not None and record.get(name) != ""}
+    fields = _record_fields(record)
     url = fields.get("url")
     doc_id = fields.get("id") or document_id(source, raw)
     try:
@@ -240,6 +277,35 @@ def record_item(record, number: int, source: str, raw: str, *,
                                    source=url or source, url=url, max_chars=max_chars)
     except SaidwhatError as exc:
         return ReadFailure(doc_id, source, exc)
+    return _with_record_metadata(doc, fields)
+
+
+def url_record_item(record, number: int, source: str, raw: str, *, max_chars: int = MAX_CHARS,
+                    allow_private: bool = False) -> Item:
+    """The page a record with only a url (and metadata) names, fetched as any URL is; the
+    record's id, outlet, date and title win over the page's, as they do for text and html."""
+    from saidwhat.read.url import fetch_url
+
+    problem = _record_problem(record, number, url_only=True)
+    if problem is not None:
+        return ReadFailure(document_id(source, raw), source, problem)
+    fields = _record_fields(record)
+    try:
+        doc = fetch_url(fields["url"], allow_private=allow_private, max_chars=max_chars)
+    except SaidwhatError as exc:
+        return ReadFailure(fields.get("id") or document_id(source, raw), source, exc)
+    doc.id = fields.get("id") or doc.id
+    return _with_record_metadata(doc, fields)
+
+
+def _record_fields(record: dict) -> dict[str, str]:
+    # str() only turns an integer id into a string: every other field is one already.
+    return {name: (replace_surrogates if name in ("text", "html") else plain_field)(
+                str(record[name])) for name in JSONL_FIELDS
+            if record.get(name) is not None and record.get(name) != ""}
+
+
+def _with_record_metadata(doc: Document, fields: dict[str, str]) -> Document:
     doc.outlet = fields.get("outlet") or doc.outlet
     doc.published = fields.get("published") or doc.published
     doc.title = fields.get("title") or doc.title
@@ -250,20 +316,20 @@ def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS,
                 allow_private: bool = False) -> Iterator[Item]:
     """Files, folders (recursively: .txt/.html/... and .warc/.warc.gz), .jsonl, .parquet,
     .warc and .warc.gz files, http(s) URLs (fetched; non-public addresses refused unless
-    ``allow_private``) and ``-`` for stdin (JSONL or one article)."""
+    ``allow_private``) and ``-`` for stdin (JSONL or one article). A feed, sitemap or sitemap
+    index (a file, stdin or a URL) and a site's home page that links feeds give the articles
+    they list, each fetched; so is a JSONL line with only a url."""
+    from saidwhat.read.feeds import read_url
     from saidwhat.read.parquet import is_parquet, read_parquet
-    from saidwhat.read.url import fetch_url, is_url
+    from saidwhat.read.url import is_url
     from saidwhat.read.warc import is_warc, read_warc
 
     for raw in paths:
         if raw == "-":
-            yield from read_stdin(max_chars=max_chars)
+            yield from read_stdin(max_chars=max_chars, allow_private=allow_private)
             continue
         if is_url(raw):
-            try:
-                yield fetch_url(raw, allow_private=allow_private, max_chars=max_chars)
-            except SaidwhatError as exc:
-                yield ReadFailure(document_id(raw, b""), raw, exc)
+            yield from read_url(raw, allow_private=allow_private, max_chars=max_chars)
             continue
         path = Path(raw)
         if path.is_dir():
@@ -271,7 +337,8 @@ def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS,
                 if is_warc(child):
                     yield from read_warc(child, max_chars=max_chars)
                 else:
-                    yield read_file(child, max_chars=max_chars)
+                    yield from read_path(child, max_chars=max_chars,
+                                         allow_private=allow_private)
         elif is_warc(path) and path.is_file():
             yield from read_warc(path, max_chars=max_chars)
         elif is_parquet(path) and path.is_file():
@@ -279,17 +346,21 @@ def read_inputs(paths: list[str], *, max_chars: int = MAX_CHARS,
         elif path.suffix.lower() == ".jsonl" and path.is_file():
             with path.open("rb") as handle:
                 yield from read_jsonl(bounded_lines(handle, jsonl_line_limit(max_chars)),
-                                      source=source_name(path), max_chars=max_chars)
+                                      source=source_name(path), max_chars=max_chars,
+                                      fetch=True, allow_private=allow_private)
         elif path.exists() or path.is_symlink():  # a link loop is unreadable, not missing
-            yield read_file(path, max_chars=max_chars)
+            yield from read_path(path, max_chars=max_chars, allow_private=allow_private)
         else:
             name = source_name(raw)
             yield ReadFailure(document_id(name, b""), name, SaidwhatError("not_found", path=name))
 
 
-def read_stdin(*, max_chars: int = MAX_CHARS) -> Iterator[Item]:
+def read_stdin(*, max_chars: int = MAX_CHARS, allow_private: bool = False) -> Iterator[Item]:
     """JSONL (the first byte that is not blank is ``{``), read line by line, or one article
-    of at most the byte limit: stdin may be endless (``< /dev/zero``)."""
+    (or a feed or sitemap) of at most the byte limit: stdin may be endless (``< /dev/zero``).
+    URLs (JSONL lines with only a url, a feed's items) are fetched as ``allow_private`` says."""
+    from saidwhat.read.feeds import listing_kind, read_listing
+
     stream = sys.stdin.buffer
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)
@@ -304,11 +375,15 @@ def read_stdin(*, max_chars: int = MAX_CHARS) -> Iterator[Item]:
         # The blank lines before the first record keep the line numbers right.
         lines = itertools.chain([""] * blank.count(b"\n"),
                                 bounded_lines(stream, jsonl_line_limit(max_chars), ends=False))
-        yield from read_jsonl(lines, source="<stdin>", max_chars=max_chars)
+        yield from read_jsonl(lines, source="<stdin>", max_chars=max_chars, fetch=True,
+                              allow_private=allow_private)
         return
     data = blank + stream.read(limit + 1 - len(blank)) if len(blank) <= limit else blank
     if len(data) > limit:
         yield ReadFailure(document_id("<stdin>", b""), "<stdin>",
                           too_large(limit, limit, "bytes", stopped=True))
         return
-    yield read_bytes(data, source="<stdin>", max_chars=max_chars)
+    if listing_kind(data) is not None:
+        yield from read_listing(data, "<stdin>", allow_private=allow_private, max_chars=max_chars)
+    else:
+        yield read_bytes(data, source="<stdin>", max_chars=max_chars)

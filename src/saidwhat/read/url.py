@@ -19,11 +19,14 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import urljoin, urlsplit
 
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Document
+
+if TYPE_CHECKING:
+    from saidwhat.read.feeds import FeedItem
 
 DEFAULT_TIMEOUT = 20.0  # seconds for the whole fetch, redirects included
 DEFAULT_MAX_BYTES = 10_000_000  # an article page is rarely over 2 MB
@@ -229,7 +232,7 @@ def _fetch(url: str, allow_private: bool, timeout: float, max_bytes: int,
             conn.close()
         if deadline.expired:  # a shut socket reads as the end of a body without a length
             raise SaidwhatError("fetch_timeout", url=url, timeout=timeout)
-        body = _decode_content(body, response.getheader("Content-Encoding"), url, max_bytes)
+        body = decode_content(body, response.getheader("Content-Encoding"), url, max_bytes)
         media, _, params = ctype.partition(";")
         charset = None
         for param in params.split(";"):
@@ -258,7 +261,7 @@ def _read_capped(response, url, max_bytes, deadline, timeout) -> bytes:
     return b"".join(chunks)
 
 
-def _decode_content(body: bytes, encoding: Optional[str], url: str, max_bytes: int) -> bytes:
+def decode_content(body: bytes, encoding: Optional[str], url: str, max_bytes: int) -> bytes:
     encoding = (encoding or "").strip().lower()
     if encoding in ("", "identity"):
         return body
@@ -282,24 +285,46 @@ def _decode_content(body: bytes, encoding: Optional[str], url: str, max_bytes: i
 
 
 def fetch_url(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT,
-              max_bytes: int = DEFAULT_MAX_BYTES, max_chars: Optional[int] = None) -> Document:
+              max_bytes: int = DEFAULT_MAX_BYTES, max_chars: Optional[int] = None,
+              listed: Optional["FeedItem"] = None) -> Document:
     """Fetch one article page and read it into a Document (``SaidwhatError`` on any failure).
 
     Outlet and date come from the page (trafilatura, then htmldate for the date) and, for the
-    outlet, from the host name when the page names no site."""
-    from saidwhat.read import ReadFailure, read_bytes
-    from saidwhat.read.text import MAX_CHARS
-
+    outlet, from the host name when the page names no site. ``listed``: the feed or sitemap
+    entry that named the page; its title, date and outlet fill what the page lacks."""
     response = fetch(url, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes)
+    return page_document(response, url, max_chars=max_chars, listed=listed)
+
+
+def check_status(response: Response, url: str) -> None:
     if not 200 <= response.status < 300:
         raise SaidwhatError("http_status", url=url, status=response.status)
+
+
+def page_document(response: Response, url: str, *, max_chars: Optional[int] = None,
+                  listed: Optional["FeedItem"] = None) -> Document:
+    """The article of a fetched page (``url`` as asked for, before redirects)."""
+    from saidwhat.read import ReadFailure, read_bytes
+    from saidwhat.read.feeds import KIND_NAMES, listing_kind
+    from saidwhat.read.text import MAX_CHARS
+
+    check_status(response, url)
     media = response.content_type
     if media and not (media.startswith("text/") or "html" in media or "xml" in media):
         raise SaidwhatError("not_article", url=url, content_type=media)
+    kind = listing_kind(response.body)
+    if kind is not None:  # its XML read as text would end up inside statements
+        raise SaidwhatError("listing_not_article", url=url, kind=KIND_NAMES[kind])
     item = read_bytes(response.body, source=url, url=response.url,
                       name=".html" if "html" in media else "", max_chars=max_chars or MAX_CHARS)
     if isinstance(item, ReadFailure):
         raise item.error
+    if listed is not None:
+        if item.outlet and item.outlet == _url_sitename(item.url or url):
+            item.outlet = None  # trafilatura's stand-in, not a name the page gives itself
+        item.title = item.title or listed.title
+        item.published = item.published or listed.published
+        item.outlet = item.outlet or listed.outlet
     complete_metadata(item, html=response.body if item.format == "html" else None)
     return item
 
@@ -307,8 +332,7 @@ def fetch_url(url: str, *, allow_private: bool = False, timeout: float = DEFAULT
 def complete_metadata(doc: Document, html: bytes | str | None = None) -> Document:
     """Fill a missing outlet from the URL's host and a missing date from the page (htmldate)."""
     if not doc.outlet and doc.url:
-        host = urlsplit(doc.url).hostname or ""
-        doc.outlet = host[4:] if host.startswith("www.") else (host or None)
+        doc.outlet = host_outlet(doc.url)
     if not doc.published and html:
         try:
             from htmldate import find_date
@@ -318,6 +342,21 @@ def complete_metadata(doc: Document, html: bytes | str | None = None) -> Documen
         except Exception:  # htmldate is best effort: no date is better than no document
             doc.published = None
     return doc
+
+
+def _url_sitename(url: str) -> Optional[str]:
+    """The site name trafilatura gives a page that names none: its URL's host and port
+    (its own expression, so that the two agree)."""
+    from trafilatura.metadata import META_URL
+
+    match = META_URL.match(url)
+    return match[1] if match else None
+
+
+def host_outlet(url: str) -> Optional[str]:
+    """The outlet a URL names when nothing else does: its host, without "www."."""
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else (host or None)
 
 
 def is_url(text: str) -> bool:
