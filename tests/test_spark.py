@@ -277,3 +277,34 @@ def test_a_killed_python_worker_is_retried_and_rows_are_exact(spark, tmp_path):
     run(spark, JobOptions(inputs=[str(feed)], out=str(tmp_path / "clean-out"),
                           techniques=False, partitions=2))
     assert tables(tmp_path / "killed-out") == tables(tmp_path / "clean-out")
+
+
+def test_load_of_an_output_without_sentence_columns_gives_each_statement_its_own_words(
+        job, tmp_path):
+    """A Spark output written before statements kept their sentence still loads."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from saidwhat.store import open_store
+
+    out = tmp_path / "old"
+    shutil.copytree(job[0], out)
+    parts = list((out / "statements").rglob("*.parquet"))
+    assert parts
+    for part in parts:
+        table = pq.read_table(part)
+        pq.write_table(table.drop_columns(["sentence_start", "sentence_end"]), part)
+    db = str(tmp_path / "old.db")
+    _load(out, db)
+    with open_store(db, create=False) as store:
+        rows = store.sql("SELECT sentence_start, sentence_end, cue_start, cue_end, "
+                         "mention_start, mention_end, content_start, content_end "
+                         "FROM statements").to_dict("records")
+    assert len(rows) > 100
+    for row in rows:
+        starts = [row[k] for k in ("cue_start", "mention_start", "content_start")
+                  if row[k] == row[k] and row[k] is not None]
+        ends = [row[k] for k in ("cue_end", "mention_end", "content_end")
+                if row[k] == row[k] and row[k] is not None]
+        assert (row["sentence_start"], row["sentence_end"]) == (min(starts), max(ends))

@@ -99,9 +99,33 @@ def _insert(conn, dialect: str, table: str, columns: list[str], rows: list[tuple
                              rows)
 
 
+def _with_sentences(table):
+    """Statements written by a Spark job older than the sentence columns (read as nulls, or
+    absent) get their own words (mention, cue, content) as their sentence, as the store's
+    migration gives stored ones."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    start, end = table.column("cue_start"), table.column("cue_end")
+    for column in ("mention_start", "content_start"):
+        start = pc.min_element_wise(start, table.column(column), skip_nulls=True)
+    for column in ("mention_end", "content_end"):
+        end = pc.max_element_wise(end, table.column(column), skip_nulls=True)
+    for name, own in (("sentence_start", start), ("sentence_end", end)):
+        if name in table.column_names:
+            kept = table.column(name)
+            table = table.set_column(table.column_names.index(name), name,
+                                     pc.coalesce(kept, own.cast(kept.type)))
+        else:
+            table = table.append_column(name, own.cast(pa.int64()))
+    return table
+
+
 def _insert_table(conn, dialect: str, name: str, table) -> int:
     """Insert a pyarrow table (the store's columns of ``name``) in batches."""
     columns = SS.store_columns(name)
+    if name == "statements":
+        table = _with_sentences(table)
     table = table.select(columns)
     for start in range(0, table.num_rows, BATCH_ROWS):
         part = table.slice(start, BATCH_ROWS)
