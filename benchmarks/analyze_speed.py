@@ -38,7 +38,8 @@ def _parse(texts: list[str]) -> None:
 
 def _analyze(texts: list[str], techniques: bool) -> None:
     from saidwhat.model import Document
-    from saidwhat.pipeline import Options, analyze_many
+    from saidwhat.pipeline import Options
+    from saidwhat.pool import analyze_many
 
     docs = [Document(id=str(i), text=t) for i, t in enumerate(texts)]
     for _ in analyze_many(docs, options=Options(techniques=techniques)):

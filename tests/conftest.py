@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import http.server
 import threading
 from pathlib import Path
@@ -58,3 +60,19 @@ def http_server(handler):
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
+
+
+def pool_pids(executor) -> list[int]:
+    """The worker processes of a ProcessPoolExecutor (none before it starts)."""
+    try:
+        return list((executor._processes or {}) if executor is not None else {})
+    except RuntimeError:  # the dict changed while it was copied
+        return []
+
+
+def kill_process(pid: int) -> None:
+    """SIGKILL, as the OOM killer sends it; a process gone already is fine."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from saidwhat import pipeline
+from saidwhat import pipeline, pool
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Document
-from saidwhat.pipeline import Options, analyze, analyze_batch, analyze_many
+from saidwhat.pipeline import Options, analyze, analyze_batch
+from saidwhat.pool import analyze_many
 from saidwhat.read import ReadFailure
 
 from conftest import POLNEAR, need
@@ -31,9 +32,9 @@ def test_a_batch_gives_what_each_document_gives_alone():
 
 
 def test_analyze_many_cuts_batches_by_characters_and_keeps_the_order(monkeypatch):
-    monkeypatch.setattr(pipeline, "BATCH_CHARS", 130)
+    monkeypatch.setattr(pool, "BATCH_CHARS", 130)
     texts = [f"Officer {i} said that the road number {i} would reopen on Monday." for i in range(9)]
-    batches = list(pipeline._batches([Document(id=str(i), text=t) for i, t in enumerate(texts)]))
+    batches = list(pool.batches([Document(id=str(i), text=t) for i, t in enumerate(texts)]))
     assert [len(b) for b in batches] == [2, 2, 2, 2, 1]
     failure = ReadFailure(id="bad", source="bad.bin", error=SaidwhatError("binary", reason="NUL bytes"))
     items = [Document(id=str(i), text=t) for i, t in enumerate(texts)]

@@ -19,6 +19,7 @@ import time
 
 import pytest
 
+from conftest import kill_process, pool_pids
 from test_readers_more import warc_record
 
 MAYOR = "The mayor said that the bridge would reopen in May after the long repairs.\n"
@@ -52,18 +53,7 @@ def padded_html(size: int) -> str:
 # -- 1. a killed analysis worker ----------------------------------------------------------------
 
 def worker_pids(analyzer) -> list[int]:
-    pool = analyzer._pool
-    try:
-        return list((pool._processes or {}) if pool is not None else {})
-    except RuntimeError:  # the dict changed while it was copied
-        return []
-
-
-def kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    return pool_pids(analyzer._pool)
 
 
 def wait_broken(analyzer, timeout: float = 30) -> None:
@@ -83,7 +73,7 @@ def test_analyzer_replaces_a_pool_whose_worker_was_killed():
     analyzer.start(warm=True)
     try:
         [pid] = worker_pids(analyzer)
-        kill(pid)  # as the OOM killer would
+        kill_process(pid)  # as the OOM killer would
         wait_broken(analyzer)
         doc = Document(id="m", text=MAYOR, source="test")
         for _ in range(2):
@@ -115,7 +105,7 @@ def test_server_goes_on_after_its_worker_is_killed(pooled):
     analyzer = pooled.app.state.analyzer
     for path in ("/api/analyse", "/analyse"):
         [pid] = worker_pids(analyzer)
-        kill(pid)
+        kill_process(pid)
         wait_broken(analyzer)
         if path == "/api/analyse":
             r = pooled.post(path, json={"text": MAYOR, "techniques": False})
@@ -135,7 +125,7 @@ def test_a_request_whose_workers_keep_dying_gets_a_clear_error(pooled):
     def killer():  # every worker of every pool, for as long as the request runs
         while not stop.is_set():
             for pid in worker_pids(analyzer):
-                kill(pid)
+                kill_process(pid)
             time.sleep(0.02)
 
     thread = threading.Thread(target=killer, daemon=True)

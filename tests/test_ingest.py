@@ -98,7 +98,7 @@ def test_ingest_then_reingest_stores_nothing_twice(db, small_folder):
 def test_kill_9_mid_ingest_then_rerun_equals_a_clean_run(db, tmp_path):
     folder = tmp_path / "kill"
     folder.mkdir()
-    total = 12
+    total = 40  # analyses come in batches of up to 16 documents (pool.BATCH_DOCS)
     for n in range(total):
         (folder / f"k{n:02d}.txt").write_text(article(n), encoding="utf-8")
     args = [sys.executable, "-m", "saidwhat.cli", "ingest", str(folder), "--db", db,

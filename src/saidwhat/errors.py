@@ -27,8 +27,8 @@ MESSAGES = {
     "analysis_failed": "analysis failed: {reason}",
     "unsupported_language": "the article is in {language} ({iso}); saidwhat reads English only",
     "worker_died": "the analysis process stopped abruptly (killed, perhaps for lack of memory) "
-                   "twice while analysing this article; fresh processes are started for the "
-                   "next request",
+                   "twice while analysing this article, the second time with this article "
+                   "alone; fresh processes go on with the others",
     "bad_jsonl": "line {line} is not a JSON object with a text or html field: {reason}",
     "bad_field": "line {line}: the field \"{field}\" must be {expected}, not a JSON {found}",
     # WARC files and URLs (read/warc.py, read/url.py)

@@ -1,4 +1,4 @@
-"""analyze(document) -> Analysis, and many documents with a process pool and a progress bar.
+"""analyze(document) -> Analysis; a batch of documents parsed together (analyze_batch).
 
 ``analyze`` is a pure function of its document: models load once per process (nlp.get_nlp,
 the technique tagger) and nothing else is kept between calls, so a Spark executor or a pool
@@ -6,10 +6,7 @@ worker can run it as it is.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Optional
@@ -88,7 +85,7 @@ def _readers(text: str, pieces, parses) -> Iterator[PieceReader]:
 # near one long piece's: one batch holding every piece of a 1M-character text at once peaked
 # at 3.3 GB, one piece at a time at 1.0 GB.
 BATCH_CHARS = 60_000
-# and at most this many documents in a batch of ``analyze_many`` (a pool task): a batch's
+# and at most this many documents in a batch of the analysis pool (saidwhat.pool): a batch's
 # results come back together, so a small bound keeps the stream and the progress bar moving
 BATCH_DOCS = 16
 
@@ -304,91 +301,3 @@ def _add_techniques(analysis: Analysis, options: Options) -> None:
         if st.content:
             st.techniques = sorted({t.technique for t in spans
                                     if t.start < st.content.end and t.end > st.content.start})
-
-
-# -- many documents -------------------------------------------------------------------------
-
-def _init_worker(tagger_threads: int, parent: Optional[int] = None) -> None:
-    # a worker ends with the process that started the pool, even one killed with SIGKILL
-    if parent is not None:
-        from saidwhat.workers import die_with_parent
-
-        die_with_parent(parent)
-    # onnxruntime's default is one thread per core in every process; N workers would then run
-    # N x cores threads on the cores. The encoder scales poorly past one thread anyway (on 2
-    # cores: 1 thread 5.4 articles/s, 2 threads 6.3; two 1-thread processes about 2 x 5.4).
-    if not os.environ.get("SAIDWHAT_THREADS"):
-        from saidwhat.rhetoric import tagger
-        tagger.configure(threads=tagger_threads)
-    get_nlp()
-
-
-def _analyze_items(items_and_options):
-    """Analyses of a batch of Documents and read failures, in their order."""
-    items, options = items_and_options
-    from saidwhat.read import ReadFailure
-
-    docs = [item for item in items if not isinstance(item, ReadFailure)]
-    analysed = iter(analyze_batch(docs, options)) if docs else iter(())
-    return [failure_analysis(item) if isinstance(item, ReadFailure) else next(analysed)
-            for item in items]
-
-
-def _batches(items: Iterable) -> Iterator[list]:
-    """Consecutive items, at most ``BATCH_CHARS`` of text (and ``BATCH_DOCS`` items) a batch."""
-    batch: list = []
-    size = 0
-    for item in items:
-        length = len(getattr(item, "text", "") or "")
-        if batch and (size + length > BATCH_CHARS or len(batch) >= BATCH_DOCS):
-            yield batch
-            batch, size = [], 0
-        batch.append(item)
-        size += length
-    if batch:
-        yield batch
-
-
-def failure_analysis(failure) -> Analysis:
-    return Analysis(id=failure.id, source=failure.source, text="",
-                    errors=[DocumentError(failure.error.code, str(failure.error))])
-
-
-def analyze_many(items: Iterable, *, workers: int = 1, options: Options = Options(),
-                 progress: bool = False, total: Optional[int] = None) -> Iterator[Analysis]:
-    """Analyses in input order; ``items`` are Documents or read failures. With ``workers``
-    > 1 the worker processes are spawned (not forked), so a script calling this needs the
-    usual ``if __name__ == "__main__":`` guard."""
-    work = ((batch, options) for batch in _batches(items))
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit="doc", desc="analyze", dynamic_ncols=True)
-    try:
-        if workers <= 1:
-            for batch in work:
-                for result in _analyze_items(batch):
-                    if bar:
-                        bar.update(1)
-                    yield result
-        else:
-            threads = max(1, default_workers() // workers)
-            # spawn, not fork: a caller that already ran the tagger holds onnxruntime's thread
-            # pool, whose locks a forked child would inherit without the threads (a hang)
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                     initargs=(threads, os.getpid()),
-                                     mp_context=multiprocessing.get_context("spawn")) as pool:
-                for results in pool.map(_analyze_items, work):
-                    for result in results:
-                        if bar:
-                            bar.update(1)
-                        yield result
-    finally:
-        if bar:
-            bar.close()
-
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else os.cpu_count() or 1)

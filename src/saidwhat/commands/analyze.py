@@ -32,7 +32,8 @@ def run(args) -> int:
     from contextlib import nullcontext
 
     from saidwhat.commands.ingest import count_inputs
-    from saidwhat.pipeline import Options, analyze_many
+    from saidwhat.pipeline import Options
+    from saidwhat.pool import analyze_many
     from saidwhat.read import MAX_CHARS, read_inputs
 
     options = Options(techniques=not args.no_techniques, min_score=args.min_score)

@@ -71,7 +71,8 @@ def _run_speakers(args: argparse.Namespace) -> int:
     from saidwhat.eval.speakers import (evaluate_speakers, format_errors, format_report,
                                         load_gold, load_tool)
     from saidwhat.model import Document
-    from saidwhat.pipeline import Options, analyze_many
+    from saidwhat.pipeline import Options
+    from saidwhat.pool import analyze_many
 
     if not (args.data / "gold.jsonl").is_file() or not args.tool.is_file():
         print(f"saidwhat eval speakers: need {args.data / 'gold.jsonl'} and {args.tool}",

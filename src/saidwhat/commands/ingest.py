@@ -66,7 +66,8 @@ def count_inputs(inputs: list[str]):
 
 def run(args) -> int:
     from saidwhat.errors import SaidwhatError, error_line
-    from saidwhat.pipeline import Options, default_workers
+    from saidwhat.pipeline import Options
+    from saidwhat.pool import default_workers
     from saidwhat.read import MAX_CHARS, read_inputs
     from saidwhat.store import open_store
     from saidwhat.store.ingest import ingest, load_metadata

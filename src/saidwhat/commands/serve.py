@@ -66,7 +66,7 @@ def run(args) -> int:
     try:
         import uvicorn
 
-        from saidwhat.pipeline import default_workers
+        from saidwhat.pool import default_workers
         from saidwhat.web.analysis import LONG_CHARS
         from saidwhat.web.app import DEFAULT_MAX_BODY, create_app
     except ImportError as exc:  # pragma: no cover - the web extras are dependencies

@@ -4,28 +4,27 @@
   so running the same command again after an interruption (Ctrl-C or ``kill -9``) analyses
   only what is missing. Analyses are committed in small batches (at most 64 documents or
   one second of work), each one transaction: stored whole or not at all.
-* Analyses run in a process pool with a bounded window (memory stays flat on any corpus) and
-  come back in input order, so the same inputs give the same speaker identities.
+* Analyses run in the analysis pool (``saidwhat.pool``: batches, a bounded window, so memory
+  stays flat on any corpus) and come back in input order, so the same inputs give the same
+  speaker identities.
 * A document that cannot be read or analysed goes to the ``errors`` table with its source;
-  the batch goes on. A worker process that dies fails only its own document, and the workers
-  end when the ingest itself is killed, even with SIGKILL (``saidwhat.workers``).
+  the batch goes on. A worker process that dies is replaced; only a document that kills one
+  again when analysed alone fails (``worker_died``), and the workers end when the ingest
+  itself is killed, even with SIGKILL (``saidwhat.workers``).
 """
 from __future__ import annotations
 
 import csv
-import os
 import sys
 import time
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from saidwhat.errors import SaidwhatError
-from saidwhat.model import Analysis, Document, DocumentError
-from saidwhat.pipeline import Options, analyze
+from saidwhat.model import Analysis, Document
+from saidwhat.pipeline import Options
+from saidwhat.pool import ordered_analyses
 from saidwhat.store.db import Store, content_hash
 
 
@@ -115,70 +114,8 @@ def apply_metadata(doc: Document, metadata: dict[str, dict[str, str]]) -> None:
             return
 
 
-# -- the ordered, bounded pool -----------------------------------------------------------------
-
-def _warm(parent: int | None = None, kernel: bool = False) -> None:
-    from saidwhat.nlp import get_nlp
-    from saidwhat.workers import die_with_parent
-
-    if parent is not None:  # no worker outlives an ingest killed with SIGKILL
-        die_with_parent(parent, kernel=kernel)
-    get_nlp()
-
-
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    from saidwhat.workers import started_by_main_thread
-
-    return ProcessPoolExecutor(max_workers=workers, initializer=_warm,
-                               initargs=(os.getpid(), started_by_main_thread()))
-
-
-def _crash_analysis(doc: Document, reason: str) -> Analysis:
-    return Analysis(id=doc.id, source=doc.source, text=doc.text, errors=[DocumentError(
-        "analysis_failed", str(SaidwhatError("analysis_failed", reason=reason)))])
-
-
-def ordered_analyses(tasks: Iterable[tuple], *, workers: int, options: Options,
-                     window: Optional[int] = None) -> Iterator[tuple]:
-    """(tag, payload, result) per task, in input order; only ("analyze", doc, hash) tasks are
-    analysed (their result is the Analysis), the others pass through with result None."""
-    if workers <= 1:
-        for task in tasks:
-            yield task + ((analyze(task[1], options) if task[0] == "analyze" else None),)
-        return
-    window = window or workers * 4
-    pool = _new_pool(workers)
-    pending: deque[tuple[tuple, Optional[Future]]] = deque()
-
-    def submit(task):
-        return pool.submit(analyze, task[1], options) if task[0] == "analyze" else None
-
-    def take():
-        nonlocal pool
-        task, future = pending.popleft()
-        if future is None:
-            return task + (None,)
-        try:
-            return task + (future.result(),)
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): this document fails; start a new pool
-            # and give it everything that was waiting.
-            pool.shutdown(wait=False, cancel_futures=True)
-            pool = _new_pool(workers)
-            waiting = list(pending)
-            pending.clear()
-            pending.extend((t, submit(t)) for t, _ in waiting)
-            return task + (_crash_analysis(task[1], "the worker process died"),)
-
-    try:
-        for task in tasks:
-            pending.append((task, submit(task)))
-            while len(pending) >= window:
-                yield take()
-        while pending:
-            yield take()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+def _document_of(task: tuple) -> Optional[Document]:
+    return task[1] if task[0] == "analyze" else None
 
 
 # -- ingest -------------------------------------------------------------------------------------
@@ -272,9 +209,9 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
         for (_, _, analysis), result in zip(batch, results):
             count(analysis, result)
 
-    results = ordered_analyses(tasks(), workers=workers, options=options)
+    results = ordered_analyses(tasks(), _document_of, workers=workers, options=options)
     try:
-        for task in results:
+        for task, analysis in results:
             tag = task[0]
             if tag == "failed":
                 item = task[1]
@@ -284,7 +221,7 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
             elif tag == "skip":
                 summary.skipped += 1
             else:
-                _, doc, digest, analysis = task
+                _, doc, digest = task
                 if analysis.errors:
                     store_one(doc, digest, analysis)  # recorded as an error at once
                 else:

@@ -1,5 +1,6 @@
-"""Running the analysis for the web server: in this process (one at a time) or in pools of
-worker processes (the pipeline is CPU-bound; processes use every core, threads would not).
+"""Running the analysis for the web server: in this process (one at a time) or in the
+analysis pool's worker processes (``saidwhat.pool``; the pipeline is CPU-bound: processes use
+every core, threads would not).
 
 Two lanes, so that long texts are analysed without blocking short ones: a document of more
 than ``long_chars`` characters (default 50,000: ten times a typical article, ten seconds and
@@ -11,8 +12,6 @@ ones get the CPU first."""
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,73 +22,11 @@ from starlette.concurrency import run_in_threadpool
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Analysis, Document
 from saidwhat.pipeline import Options, analyze
-from saidwhat.workers import die_with_parent
+from saidwhat.pool import AnalysisPool, warm_up
 
 # Characters over which a document goes to the long lane, and that lane's niceness.
 LONG_CHARS = 50_000
 LONG_NICE = 5
-
-_WARM_TEXT = "“Nothing happened,” the spokesman said on Monday."
-
-
-def _warm() -> int:
-    analyze(Document(id="warm", text=_WARM_TEXT, source="warm-up"), Options())
-    return 0
-
-
-def _long_worker(parent: int) -> None:
-    die_with_parent(parent)
-    try:
-        os.nice(LONG_NICE)  # short documents get the CPU first
-    except (OSError, AttributeError):
-        pass
-
-
-class _Lane:
-    """One pool of worker processes, replaced whole when a worker dies."""
-
-    def __init__(self, workers: int, *, long: bool = False) -> None:
-        self.workers = workers
-        self.long = long
-        self.pool: Optional[ProcessPoolExecutor] = None
-        self.lock = threading.Lock()
-
-    def _new(self) -> ProcessPoolExecutor:
-        # The workers end when the server is gone, even killed with SIGKILL (a watchdog:
-        # they are started from whichever thread submits first, see saidwhat.workers).
-        spawn = multiprocessing.get_context("spawn")
-        if self.long:  # a fresh process for each long document: its memory is freed after
-            return ProcessPoolExecutor(self.workers, mp_context=spawn, initializer=_long_worker,
-                                       initargs=(os.getpid(),), max_tasks_per_child=1)
-        return ProcessPoolExecutor(self.workers, mp_context=spawn,
-                                   initializer=die_with_parent, initargs=(os.getpid(),))
-
-    def current(self) -> ProcessPoolExecutor:
-        with self.lock:
-            if self.pool is None:
-                self.pool = self._new()
-            return self.pool
-
-    def replace(self, broken: ProcessPoolExecutor) -> None:
-        """A fresh pool in place of ``broken``, unless another request replaced it already."""
-        with self.lock:
-            if self.pool is broken:
-                self.pool = self._new()
-        broken.shutdown(wait=False, cancel_futures=True)
-
-    def close(self) -> None:
-        with self.lock:
-            pool, self.pool = self.pool, None
-        if pool is None:
-            return
-        if self.long:  # a long analysis may have minutes to go: the server does not wait
-            try:
-                processes = list((pool._processes or {}).values())
-            except RuntimeError:  # the dict changed while it was copied
-                processes = []
-            for process in processes:
-                process.kill()
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Analyzer:
@@ -107,36 +44,38 @@ class Analyzer:
                  long_workers: int = 1) -> None:
         self.workers = max(0, int(workers))
         self.long_chars = max(0, int(long_chars))
-        self._short = _Lane(self.workers)
-        self._long = _Lane(int(long_workers), long=True) \
+        self._short = AnalysisPool(self.workers) if self.workers else None
+        # a fresh process for each long document: its memory is freed after
+        self._long = AnalysisPool(int(long_workers), nice=LONG_NICE, one_task_per_process=True) \
             if self.workers and long_workers > 0 else None
         self._lock = threading.Lock()
 
     @property
     def _pool(self) -> Optional[ProcessPoolExecutor]:
-        """The short lane's pool (None before it starts)."""
-        return self._short.pool
+        """The short lane's processes (None before they start)."""
+        return self._short.executor if self._short is not None else None
 
     def start(self, warm: bool = True) -> None:
         """Start the short lane (and load the models in every worker, with ``warm``); the
         long lane starts with its first document."""
-        if self.workers:
-            pool = self._short.current()
+        if self._short is not None:
             if warm:
-                for future in [pool.submit(_warm) for _ in range(self.workers)]:
-                    future.result()
+                self._short.warm()
+            else:
+                self._short.current()
         elif warm:
-            _warm()
+            warm_up()
 
     def close(self) -> None:
-        self._short.close()
-        if self._long is not None:
-            self._long.close()
+        if self._short is not None:
+            self._short.close()
+        if self._long is not None:  # a long analysis may have minutes to go: no waiting
+            self._long.close(kill=True)
 
     def _current_pool(self) -> ProcessPoolExecutor:
         return self._short.current()
 
-    def lane(self, document: Document) -> Optional[_Lane]:
+    def lane(self, document: Document) -> Optional[AnalysisPool]:
         """The lane ``document`` goes to (None: this process)."""
         if not self.workers:
             return None
