@@ -446,14 +446,14 @@ def speaker_store(tmp_path_factory):
 
 
 def test_like_wildcards_in_a_speaker_filter_are_literal(speaker_store):
-    from saidwhat.web import corpus
+    from saidwhat.store import queries
 
     db, store = speaker_store
     assert len(store.statements(speaker="senator")) == 1
     for wildcard in ("%", "_", "%a%"):
         assert len(store.statements(speaker=wildcard)) == 0, wildcard
         assert len(store.speakers(name=wildcard)) == 0, wildcard
-        assert corpus.articles(store, speaker=wildcard)[1] == 0, wildcard
+        assert queries.articles(store, speaker=wildcard)[1] == 0, wildcard
     result = cli("query", "--db", db, "--speaker", "%", "--format", "jsonl")
     assert result.returncode == 0 and result.stdout.decode().strip() == "", result.stderr
     result = cli("query", "--db", db, "--speaker", "senator", "--format", "jsonl")

@@ -293,12 +293,12 @@ def test_a_store_without_sentences_gets_each_statements_own_words(tmp_path):
 
 
 def test_a_quote_run_keeps_its_continues_in_the_store(store):
-    from saidwhat.web.corpus import load_analysis
+    from saidwhat.store import queries
 
     analysis = corpus()[0]
     analysis.statements[1].continues = 0
     doc_id = store.add(analysis).document_id
-    loaded, _ = load_analysis(store, doc_id)
+    loaded, _ = queries.analysis(store, doc_id)
     assert [st.continues for st in loaded.statements] == [None, 0, None]
 
 

@@ -7,24 +7,38 @@ documented in docs/output.md. Change ``SCHEMA_VERSION`` whenever that JSON chang
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Optional
+from typing import Annotated, Any, Literal, Optional, get_args
+
+from annotated_types import Ge, Interval
 
 SCHEMA_VERSION = "1.2"
 
-BLOCK_KINDS = ("report", "boilerplate")
-STATEMENT_KINDS = ("direct", "indirect", "mixed", "summary")
-ACTS = ("assertion", "denial", "dismissal", "accusation", "attack", "promise", "question",
-        "warning", "demand", "admission", "prediction", "praise", "report")
-STANCES = ("neutral", "distancing", "endorsing")
-CHANNELS = ("speech", "thought", "perception")
+# The values and bounds of the contract's fields, as types: the dataclasses do not check them,
+# the API validates its answers against them (web/schemas.py derives its models from here).
+BlockKind = Literal["report", "boilerplate"]
+StatementKind = Literal["direct", "indirect", "mixed", "summary"]
+Act = Literal["assertion", "denial", "dismissal", "accusation", "attack", "promise", "question",
+              "warning", "demand", "admission", "prediction", "praise", "report"]
+Stance = Literal["neutral", "distancing", "endorsing"]
+Channel = Literal["speech", "thought", "perception"]
+SpeakerType = Literal["PERSON", "ORG", "GROUP", "UNKNOWN"]
+MentionKind = Literal["name", "pronoun", "description", "none"]
+Offset = Annotated[int, Ge(0)]  # a str index into the analysed text
+Probability = Annotated[float, Interval(ge=0, le=1)]
+
+BLOCK_KINDS = get_args(BlockKind)
+STATEMENT_KINDS = get_args(StatementKind)
+ACTS = get_args(Act)
+STANCES = get_args(Stance)
+CHANNELS = get_args(Channel)
 
 
 @dataclass
 class Span:
     """A piece of the analysed text: ``text == document.text[start:end]``."""
     text: str
-    start: int
-    end: int
+    start: Offset
+    end: Offset
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -52,9 +66,9 @@ class Document:
 
 @dataclass
 class Block:
-    start: int
-    end: int
-    kind: str  # "report" | "boilerplate"
+    start: Offset
+    end: Offset
+    kind: BlockKind
     label: str  # e.g. "body", "reader_appeal", "promo", "newsletter", "navigation", "share_bar"
 
 
@@ -67,9 +81,9 @@ class Speaker:
     title: Optional[str] = None
     role: Optional[str] = None
     organization: Optional[str] = None
-    type: str = "PERSON"  # PERSON | ORG | GROUP | UNKNOWN
+    type: SpeakerType = "PERSON"
     mention: Optional[Span] = None
-    mention_kind: str = "name"  # name | pronoun | description | none
+    mention_kind: MentionKind = "name"
     # A group named by its members ("Vindman and Williams testified"): their names.
     members: list[str] = field(default_factory=list)
 
@@ -79,8 +93,8 @@ class Figure:
     text: str
     value: float
     unit: Optional[str]
-    start: int
-    end: int
+    start: Offset
+    end: Offset
     statement: Optional[int] = None  # index into Analysis.statements
 
 
@@ -88,15 +102,15 @@ class Figure:
 class Entity:
     text: str
     label: str
-    start: int
-    end: int
+    start: Offset
+    end: Offset
 
 
 @dataclass
 class TechniqueSpan:
     technique: str
-    start: int
-    end: int
+    start: Offset
+    end: Offset
     text: str
     score: float
 
@@ -106,15 +120,15 @@ class Statement:
     speaker: Speaker
     cue: Span
     content: Optional[Span]
-    kind: str  # direct | indirect | mixed | summary
-    act: str = "assertion"
-    channel: str = "speech"  # speech | thought | perception
-    stance: str = "neutral"
-    confidence: float = 0.5
+    kind: StatementKind
+    act: Act = "assertion"
+    channel: Channel = "speech"
+    stance: Stance = "neutral"
+    confidence: Probability = 0.5
     techniques: list[str] = field(default_factory=list)
     # A quote run is one statement per quote: the later ones give the index (in
     # Analysis.statements) of the run's first statement.
-    continues: Optional[int] = None
+    continues: Optional[Offset] = None
     # The whole sentence(s) holding the speaker's mention, the cue and the content, as the
     # parser split them: what a reader checks the statement against.
     sentence: Optional[Span] = None

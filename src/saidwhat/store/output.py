@@ -25,20 +25,30 @@ def add_output_options(parser, *, default_limit: Optional[int] = None) -> None:
                         help="write to FILE instead of standard output")
 
 
-def _plain(value):
+def plain(value):
+    """A cell of a store result as a JSON value: dates as ISO strings, NaN/NA as None, numpy
+    scalars as Python's."""
     import pandas as pd
 
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:  # NA: a nullable column's gap
         return None
+    if isinstance(value, (dt.date, dt.datetime)):  # pd.Timestamp is a datetime
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
     if isinstance(value, float) and math.isnan(value):
         return None
-    if value is pd.NA or value is pd.NaT:  # a missing value of a nullable column
-        return None
-    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
-        return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
     return value
+
+
+def records(df: "pd.DataFrame") -> list[dict]:
+    """A DataFrame's rows as JSON-ready objects of their columns."""
+    columns = [str(c) for c in df.columns]
+    return [{c: plain(v) for c, v in zip(columns, row)}
+            for row in df.itertuples(index=False, name=None)]
 
 
 def write_frame(df: "pd.DataFrame", fmt: str, output: Optional[str] = None, *,
@@ -53,7 +63,7 @@ def write_frame(df: "pd.DataFrame", fmt: str, output: Optional[str] = None, *,
         if fmt == "jsonl":
             columns = list(df.columns)
             for row in df.itertuples(index=False, name=None):
-                handle.write(json.dumps({c: _plain(v) for c, v in zip(columns, row)},
+                handle.write(json.dumps({c: plain(v) for c, v in zip(columns, row)},
                                         ensure_ascii=False) + "\n")
         elif fmt == "csv":
             df.to_csv(handle, index=False)
@@ -76,7 +86,7 @@ def print_table(df: "pd.DataFrame", *, title: Optional[str] = None,
     table = Table(title=title, show_lines=False, expand=True)
     widths = widths or {}
     rows = [["" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
-             for v in map(_plain, row)] for row in df.itertuples(index=False, name=None)]
+             for v in map(plain, row)] for row in df.itertuples(index=False, name=None)]
     keep = [i for i in range(len(df.columns)) if not rows or any(r[i] for r in rows)]
     if len(keep) < len(df.columns):  # a column empty in every row says nothing in a table
         rows = [[r[i] for i in keep] for r in rows]
@@ -103,4 +113,4 @@ def print_mapping(values: dict, *, title: Optional[str] = None, file=None) -> No
     if title:
         console.print(f"[bold]{title}[/bold]")
     for key, value in values.items():
-        console.print(f"  {key.replace('_', ' ')}: {_plain(value) if value is not None else '—'}")
+        console.print(f"  {key.replace('_', ' ')}: {plain(value) if value is not None else '—'}")

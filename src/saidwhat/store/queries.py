@@ -19,8 +19,11 @@ import pandas as pd
 from sqlalchemy import and_, column, exists, func, or_, select, table, text
 
 from saidwhat.errors import SaidwhatError
-from saidwhat.model import ACTS, CHANNELS, STANCES, STATEMENT_KINDS
+from saidwhat.model import ACTS, CHANNELS, STANCES, STATEMENT_KINDS, Analysis
 from saidwhat.store import schema as S
+from saidwhat.store.schema import MAX_INTEGER  # noqa: F401  the largest id, limit or offset
+from saidwhat.store.output import plain
+from saidwhat.store.rows import analysis_from_rows
 
 Many = Union[None, str, int, Sequence[Any]]
 
@@ -416,3 +419,170 @@ def summary(store) -> dict[str, Any]:
                 S.techniques)).scalar(),
             "errors": conn.execute(select(func.count()).select_from(S.errors)).scalar(),
         }
+
+
+# -- what the web pages and the API read ------------------------------------------------------
+
+def document(store, document_id: int) -> Optional[dict]:
+    """A stored document's row (None if there is none)."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(S.documents).where(S.documents.c.id == document_id)
+                           ).mappings().first()
+    return dict(row) if row else None
+
+
+def document_id(store, digest: str) -> Optional[int]:
+    """The id of the document stored with the content hash ``digest``."""
+    with store.engine.connect() as conn:
+        found = conn.execute(select(S.documents.c.id).where(
+            S.documents.c.content_hash == digest)).scalar()
+    return int(found) if found is not None else None
+
+
+def analysis(store, document_id: int) -> tuple[Analysis, list[Optional[int]]]:
+    """A stored document as an ``Analysis`` in the output contract, and the corpus speaker id
+    of each statement (None for unnamed speakers). ``SaidwhatError("no_document")`` if none."""
+    doc = document(store, document_id)
+    if doc is None:
+        raise SaidwhatError("no_document", id=document_id)
+    st, sp = S.statements, S.speakers
+    with store.engine.connect() as conn:
+        blocks = conn.execute(select(S.blocks).where(S.blocks.c.document_id == document_id)
+                              .order_by(S.blocks.c.start_char)).mappings().all()
+        rows = conn.execute(select(st, sp.c.name.label("identity_name"))
+                            .select_from(st.outerjoin(sp, sp.c.id == st.c.speaker_id))
+                            .where(st.c.document_id == document_id)
+                            .order_by(st.c.position)).mappings().all()
+        techs = conn.execute(select(S.techniques).where(
+            S.techniques.c.document_id == document_id).order_by(
+            S.techniques.c.start_char, S.techniques.c.end_char)).mappings().all()
+        figures = conn.execute(select(S.figures).where(
+            S.figures.c.document_id == document_id).order_by(S.figures.c.start_char)
+        ).mappings().all()
+        entities = conn.execute(select(S.entities).where(
+            S.entities.c.document_id == document_id).order_by(S.entities.c.start_char)
+        ).mappings().all()
+        statement_techniques: dict[int, list[str]] = {}
+        ids = [r["id"] for r in rows]
+        if ids:
+            for sid, tech in conn.execute(select(S.statement_techniques.c.statement_id,
+                                                 S.statement_techniques.c.technique)
+                                          .where(S.statement_techniques.c.statement_id.in_(ids))):
+                statement_techniques.setdefault(sid, []).append(tech)
+    loaded = analysis_from_rows(doc, blocks, rows, techs, figures, entities,
+                                statement_techniques)
+    return loaded, [r["speaker_id"] for r in rows]
+
+
+def iso_day(value: Optional[str]) -> Optional[dt.date]:
+    """A YYYY-MM-DD date given on the web (``bad_date`` otherwise); None for none."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise SaidwhatError("bad_date", value=str(value)) from None
+
+
+def articles(store, *, outlet: Optional[str] = None, since: Optional[str] = None,
+             until: Optional[str] = None, speaker: Optional[str] = None,
+             technique: Optional[str] = None, text: Optional[str] = None,
+             limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """Stored articles matching every filter, newest first, as JSON-ready rows, and how many
+    match in all.
+
+    ``speaker``: a statement by a speaker whose name or alias contains it; ``technique``: a
+    technique span or a statement with it; ``text``: the title contains it, or a statement's
+    content matches it (full-text search, as ``saidwhat query --text``)."""
+    doc, st = S.documents, S.statements
+    where = []
+    if outlet:
+        where.append(func.lower(doc.c.outlet) == outlet.strip().lower())
+    start, end = iso_day(since), iso_day(until)
+    if start:
+        where.append(doc.c.published_day >= start)
+    if end:
+        where.append(doc.c.published_day <= end)
+    if speaker and speaker.strip():
+        where.append(exists().where(and_(st.c.document_id == doc.c.id,
+                                         _speaker_match(store, [speaker.strip()]))))
+    if technique and technique.strip():
+        name = technique.strip().lower()
+        where.append(or_(
+            exists().where(and_(S.techniques.c.document_id == doc.c.id,
+                                func.lower(S.techniques.c.technique) == name)),
+            exists().where(and_(st.c.document_id == doc.c.id,
+                                S.statement_techniques.c.statement_id == st.c.id,
+                                func.lower(S.statement_techniques.c.technique) == name))))
+    if text and text.strip():
+        matching = statements(store, text=text.strip())  # the safe full-text query
+        ids = sorted({int(i) for i in matching["document_id"]})
+        title_match = contains(doc.c.title, text.strip())
+        where.append(or_(doc.c.id.in_(ids), title_match) if ids else title_match)
+    columns = (doc.c.id.label("document_id"), doc.c.published_day.label("published"),
+               doc.c.outlet, doc.c.title, doc.c.url, doc.c.source, doc.c.n_statements,
+               func.length(doc.c.text).label("characters"))
+    query = (select(*columns).where(*where)
+             .order_by(doc.c.published_day.desc().nulls_last(), doc.c.id.desc())
+             .limit(max(1, int(limit))).offset(max(0, int(offset))))
+    with store.engine.connect() as conn:
+        rows = [{k: plain(v) for k, v in r.items()} for r in conn.execute(query).mappings()]
+        total = conn.execute(select(func.count()).select_from(doc).where(*where)).scalar()
+    return rows, int(total or 0)
+
+
+def outlets(store) -> list[str]:
+    """Every outlet of the stored documents, in alphabetical order."""
+    with store.engine.connect() as conn:
+        return [o for o in conn.execute(select(S.documents.c.outlet).where(
+            S.documents.c.outlet.is_not(None)).distinct().order_by(S.documents.c.outlet)
+        ).scalars()]
+
+
+def technique_names(store) -> list[str]:
+    """The techniques of the stored spans and statements, sorted."""
+    with store.engine.connect() as conn:
+        names = set(conn.execute(select(S.techniques.c.technique).distinct()).scalars())
+        names |= set(conn.execute(select(S.statement_techniques.c.technique).distinct()
+                                  ).scalars())
+    return sorted(names)
+
+
+def techniques_notes(store) -> list[str]:
+    """Why technique spans are missing (the notes stored with documents), commonest first."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(S.documents.c.techniques_note, func.count())
+                            .where(S.documents.c.techniques_note.is_not(None))
+                            .group_by(S.documents.c.techniques_note)
+                            .order_by(func.count().desc()).limit(3)).all()
+    return [r[0] for r in rows]
+
+
+def speaker(store, speaker_id: int) -> Optional[dict]:
+    """An identity's row as JSON values, with its aliases (most used first); None if none."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(S.speakers).where(S.speakers.c.id == speaker_id)
+                           ).mappings().first()
+        if row is None:
+            return None
+        aliases = conn.execute(select(S.speaker_aliases.c.alias, S.speaker_aliases.c.n_statements)
+                               .where(S.speaker_aliases.c.speaker_id == speaker_id)
+                               .order_by(S.speaker_aliases.c.n_statements.desc(),
+                                         S.speaker_aliases.c.alias)).all()
+    data = {k: plain(v) for k, v in dict(row).items()}
+    data["aliases"] = [{"alias": a, "statements": int(n)} for a, n in aliases]
+    return data
+
+
+def find_speaker(store, name: str) -> Optional[int]:
+    """The identity whose name or an alias equals ``name`` (any case), the most quoted first."""
+    wanted = name.strip().lower()
+    if not wanted:
+        return None
+    sp, al = S.speakers, S.speaker_aliases
+    with store.engine.connect() as conn:
+        found = conn.execute(select(sp.c.id).where(or_(
+            func.lower(sp.c.name) == wanted,
+            sp.c.id.in_(select(al.c.speaker_id).where(func.lower(al.c.alias) == wanted))))
+            .order_by(sp.c.n_statements.desc(), sp.c.id).limit(1)).scalar()
+    return int(found) if found is not None else None

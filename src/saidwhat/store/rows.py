@@ -1,16 +1,18 @@
-"""The rows of one analysis, table by table, as the store's columns name them.
+"""The rows of one analysis, table by table, as the store's columns name them, and back.
 
 The store (``Store._insert``) and the Spark job (``saidwhat.spark``) build their rows here, so
 a document gives the same values whether it is ingested or analysed on a cluster. Keys that
 link rows (``id``, ``document_id``, ``statement_id``, ``speaker_id``) are left to the caller:
 the store takes them from the database, the Spark job from the content hash.
+``analysis_from_rows`` reads a stored document's rows back into its ``Analysis``.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Optional
 
-from saidwhat.model import Analysis
+from saidwhat.model import (Analysis, Block, Entity, Figure, Span, Speaker, Statement,
+                            TechniqueSpan)
 
 
 def now() -> dt.datetime:
@@ -90,3 +92,55 @@ def figure_rows(analysis: Analysis) -> list[tuple[Optional[int], dict]]:
 
 def error_row(source: str, code: str, message: str, doc_key: Optional[str]) -> dict:
     return dict(source=source, doc_key=doc_key, code=code, message=message, occurred_at=now())
+
+
+# -- rows -> Analysis: a stored document read back --------------------------------------------
+
+def analysis_from_rows(document: dict, blocks: list[dict], statements: list[dict],
+                       techniques: list[dict], figures: list[dict], entities: list[dict],
+                       statement_techniques: dict[int, list[str]]) -> Analysis:
+    """The ``Analysis`` a document's rows hold, in the output contract: the inverse of the
+    functions above. ``statements`` in position order, each with its row ``id`` (which
+    ``figures`` and ``statement_techniques`` name); the speaker's id is rebuilt from its
+    name and type as the pipeline builds it."""
+    meta = {k: document[k] for k in ("url", "outlet", "published", "title", "format")
+            if document.get(k)}
+    if document.get("techniques_note"):
+        meta["techniques"] = document["techniques_note"]
+    text = document["text"]
+    analysis = Analysis(id=document["doc_key"], source=document["source"], text=text, meta=meta)
+    analysis.blocks = [Block(b["start_char"], b["end_char"], b["kind"], b["label"])
+                       for b in blocks]
+    position_of: dict[int, int] = {}
+    for i, r in enumerate(statements):
+        position_of[r["id"]] = i
+        mention = (Span(r["mention_text"], r["mention_start"], r["mention_end"])
+                   if r["mention_text"] is not None and r["mention_start"] is not None else None)
+        speaker = Speaker(name=r["speaker_name"] or "", id=_speaker_key(r),
+                          title=r["speaker_title"], role=r["speaker_role"],
+                          organization=r["speaker_organization"],
+                          type=r["speaker_type"] or "UNKNOWN", mention=mention,
+                          mention_kind=r["mention_kind"] or "none")
+        content = (Span(r["content_text"], r["content_start"], r["content_end"])
+                   if r["content_text"] is not None else None)
+        analysis.statements.append(Statement(
+            speaker=speaker, cue=Span(r["cue_text"], r["cue_start"], r["cue_end"]),
+            content=content, kind=r["kind"], act=r["act"], channel=r["channel"],
+            stance=r["stance"], confidence=r["confidence"],
+            techniques=sorted(statement_techniques.get(r["id"], [])), continues=r["continues"],
+            sentence=Span(text[r["sentence_start"]:r["sentence_end"]],
+                          r["sentence_start"], r["sentence_end"])
+            if r["sentence_start"] is not None else None))
+    analysis.techniques = [TechniqueSpan(t["technique"], t["start_char"], t["end_char"],
+                                         t["text"], t["score"]) for t in techniques]
+    analysis.figures = [Figure(f["text"], f["value"], f["unit"], f["start_char"], f["end_char"],
+                               position_of.get(f["statement_id"])) for f in figures]
+    analysis.entities = [Entity(e["text"], e["label"], e["start_char"], e["end_char"])
+                         for e in entities]
+    return analysis
+
+
+def _speaker_key(row: dict) -> str:
+    name = (row["speaker_name"] or "").strip().lower()
+    kind = (row["speaker_type"] or "unknown").lower()
+    return f"{kind}:{'-'.join(name.split())}" if name else ""

@@ -1,107 +1,62 @@
-"""Pydantic models of the API: requests, and the output contract of ``saidwhat analyze``
-(docs/output.md) as the analyse endpoints' response. The contract models forbid unknown
-fields, so a change to ``Analysis.to_dict()`` that is not made here too fails the API tests."""
+"""Pydantic models of the API: requests, pages of store rows, and the output contract of
+``saidwhat analyze`` (docs/output.md) as the analyse endpoints' response.
+
+The contract's models are derived from the dataclasses of ``saidwhat.model`` (their fields,
+types, allowed values and bounds, in their order), so a field added there is in the API and
+its OpenAPI document at once. They forbid unknown fields and require every field (the JSON
+always has them all)."""
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+import dataclasses
+import typing
+from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from saidwhat.model import ACTS, BLOCK_KINDS, CHANNELS, SCHEMA_VERSION, STANCES, STATEMENT_KINDS
+from saidwhat import model
 from saidwhat.read.text import replace_surrogates
 
-Kind = Literal[STATEMENT_KINDS]  # type: ignore[valid-type]
-Act = Literal[ACTS]  # type: ignore[valid-type]
-Stance = Literal[STANCES]  # type: ignore[valid-type]
-Channel = Literal[CHANNELS]  # type: ignore[valid-type]
-BlockKind = Literal[BLOCK_KINDS]  # type: ignore[valid-type]
+_CONTRACT = ConfigDict(extra="forbid")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _api_type(hint, models: dict[type, type[BaseModel]]):
+    """``hint`` with each contract dataclass in it replaced by its API model."""
+    if hint in models:
+        return models[hint]
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Union:
+        return Union[tuple(_api_type(a, models) for a in args)]
+    if origin is list:
+        return list[_api_type(args[0], models)]
+    return hint  # str, int, Literal[…], Annotated[int, Ge(0)], dict[str, Any]
 
 
-class SpanModel(_Strict):
-    text: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+def contract_model(cls: type, models: dict[type, type[BaseModel]], *, doc: str = "",
+                   **first) -> type[BaseModel]:
+    """The API model ``<Name>Model`` of the dataclass ``cls``: its fields in order, all
+    required, after the ``first`` ones ((type, default) pairs as ``create_model`` takes)."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    fields = {f.name: (_api_type(hints[f.name], models), ...) for f in dataclasses.fields(cls)}
+    derived = create_model(f"{cls.__name__}Model", __config__=_CONTRACT, __doc__=doc or None,
+                           __module__=__name__, **first, **fields)
+    models[cls] = derived
+    return derived
 
 
-class SpeakerModel(_Strict):
-    name: str
-    id: str
-    title: Optional[str]
-    role: Optional[str]
-    organization: Optional[str]
-    type: Literal["PERSON", "ORG", "GROUP", "UNKNOWN"]
-    mention: Optional[SpanModel]
-    mention_kind: Literal["name", "pronoun", "description", "none"]
-    members: list[str]
-
-
-class StatementModel(_Strict):
-    speaker: SpeakerModel
-    cue: SpanModel
-    content: Optional[SpanModel]
-    kind: Kind
-    act: Act
-    channel: Channel
-    stance: Stance
-    confidence: float = Field(ge=0, le=1)
-    techniques: list[str]
-    continues: Optional[int] = Field(ge=0)
-    sentence: Optional[SpanModel] = None
-
-
-class BlockModel(_Strict):
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    kind: BlockKind
-    label: str
-
-
-class FigureModel(_Strict):
-    text: str
-    value: float
-    unit: Optional[str]
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    statement: Optional[int]
-
-
-class EntityModel(_Strict):
-    text: str
-    label: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-
-
-class TechniqueSpanModel(_Strict):
-    technique: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    text: str
-    score: float
-
-
-class DocumentErrorModel(_Strict):
-    code: str
-    message: str
-
-
-class AnalysisModel(_Strict):
-    """One analysed article: the JSON of ``saidwhat analyze --format json``."""
-    schema_version: Literal[SCHEMA_VERSION]  # type: ignore[valid-type]
-    id: str
-    source: str
-    text: str
-    blocks: list[BlockModel]
-    statements: list[StatementModel]
-    figures: list[FigureModel]
-    entities: list[EntityModel]
-    techniques: list[TechniqueSpanModel]
-    errors: list[DocumentErrorModel]
-    meta: dict[str, Any]
+_models: dict[type, type[BaseModel]] = {}
+# Inner ones first: a model names the models of its fields.
+SpanModel = contract_model(model.Span, _models)
+SpeakerModel = contract_model(model.Speaker, _models)
+StatementModel = contract_model(model.Statement, _models)
+BlockModel = contract_model(model.Block, _models)
+FigureModel = contract_model(model.Figure, _models)
+EntityModel = contract_model(model.Entity, _models)
+TechniqueSpanModel = contract_model(model.TechniqueSpan, _models)
+DocumentErrorModel = contract_model(model.DocumentError, _models)
+AnalysisModel = contract_model(
+    model.Analysis, _models, doc="One analysed article: the JSON of ``saidwhat analyze "
+                                 "--format json``.",
+    schema_version=(Literal[model.SCHEMA_VERSION], ...))  # type: ignore[valid-type]
 
 
 class AnalyseRequest(BaseModel):
@@ -149,7 +104,9 @@ class Page(BaseModel):
 
 
 class SpeakerProfile(BaseModel):
+    """One corpus speaker; the fields in the order of the answer."""
     identity: dict[str, Any]
+    statements: list[dict[str, Any]]
     acts: list[tuple[str, int]]
     stances: list[tuple[str, int]]
     kinds: list[tuple[str, int]]
@@ -157,10 +114,9 @@ class SpeakerProfile(BaseModel):
     outlets: list[tuple[str, int]]
     timeline: dict[str, Any]
     undated: int
-    statements: list[dict[str, Any]]
 
 
 class StoredDocument(BaseModel):
     document_id: int
     speaker_ids: list[Optional[int]] = Field(description="corpus speaker id per statement")
-    analysis: AnalysisModel
+    analysis: AnalysisModel  # type: ignore[valid-type]
