@@ -56,6 +56,12 @@ MESSAGES = {
                            "is given as an input of its own",
     "sitemap_limit": "the sitemap index {url} leads to more sitemaps than the limit ({reason}); "
                      "the rest were not read",
+    # Watching feeds and sitemaps (watch.py, commands/watch.py)
+    "watch_not_listing": "{url} is not a feed, a sitemap or a home page that links feeds: "
+                         "'saidwhat watch' polls lists of articles (give the page itself to "
+                         "'saidwhat ingest')",
+    "bad_interval": "{value!r} is not a length of time: use seconds or a form such as 90s, 15m, "
+                    "1h or 1h30m",
     # The store (store/*, commands ingest/query/speakers/stats)
     "store_missing": "no store at {path}: run 'saidwhat ingest' first, or pass --db",
     "store_unreachable": "cannot open the store {url}: {reason}",

@@ -24,6 +24,14 @@ def register(subparsers) -> None:
     p.add_argument("--metadata", metavar="CSV|TSV", default=None,
                    help="outlet, date, title and URL per file (columns such as filename, "
                         "publisher/outlet, publication_date/published, title, url)")
+    add_analysis_options(p)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no per-document error lines")
+    p.set_defaults(func=run)
+
+
+def add_analysis_options(p) -> None:
+    """The options of ingest and watch for how articles are read and analysed."""
     p.add_argument("--no-techniques", action="store_true", help="skip the technique tagger")
     p.add_argument("--min-score", type=float, default=0.5,
                    help="lowest technique score to keep (0-1, default 0.5)")
@@ -31,9 +39,6 @@ def register(subparsers) -> None:
                    help="refuse documents longer than this many characters")
     p.add_argument("--allow-private", action="store_true",
                    help="allow URLs on private, loopback and link-local addresses")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--quiet", action="store_true", help="no per-document error lines")
-    p.set_defaults(func=run)
 
 
 def count_inputs(inputs: list[str]):

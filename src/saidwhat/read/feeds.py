@@ -225,6 +225,14 @@ def feed_links(html: bytes | str, url: str) -> list[str]:
     return determine_feed(html, FeedParameters(base, parts.hostname or "", url))
 
 
+def unzipped(body: bytes, url: str, max_bytes: int) -> bytes:
+    """A listing's bytes: sitemap.xml.gz is served as application/gzip, with no
+    Content-Encoding for the fetcher to undo."""
+    if body[:2] == b"\x1f\x8b":
+        return decode_content(body, "gzip", url, max_bytes)
+    return body
+
+
 def is_home_page(url: str) -> bool:
     """A site's root: read as its feeds when it links some (any other page that links its
     site's feed, as most articles do, is still the article)."""
@@ -270,10 +278,7 @@ class _Reader:
         return listing
 
     def unzipped(self, body: bytes, url: str) -> bytes:
-        # sitemap.xml.gz is served as application/gzip, with no Content-Encoding to undo.
-        if body[:2] == b"\x1f\x8b":
-            return decode_content(body, "gzip", url, self.fetch_options["max_bytes"])
-        return body
+        return unzipped(body, url, self.fetch_options["max_bytes"])
 
     def items(self, listing: Listing, depth: int = 0) -> Iterator:
         from saidwhat.read import failure

@@ -18,7 +18,7 @@ import ssl
 import threading
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import urljoin, urlsplit
 
@@ -114,6 +114,7 @@ class Response:
     content_type: str
     charset: Optional[str]
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # the last answer's; names lowercased
 
 
 class _Deadline:
@@ -185,16 +186,29 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock.do_handshake()
 
 
+# What a caller may add to a request: the conditional GET's validators. The rest (host, user
+# agent, encodings, connection) stay the fetcher's own, so no caller can weaken them.
+EXTRA_HEADERS = ("If-None-Match", "If-Modified-Since")
+
+
 def fetch(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT,
-          max_bytes: int = DEFAULT_MAX_BYTES) -> Response:
+          max_bytes: int = DEFAULT_MAX_BYTES,
+          headers: Optional[dict[str, str]] = None) -> Response:
     """GET ``url`` (following up to five redirects, each checked), the body capped at
-    ``max_bytes`` and the whole exchange at ``timeout`` seconds."""
+    ``max_bytes`` and the whole exchange at ``timeout`` seconds. ``headers``: validators of a
+    conditional GET (``EXTRA_HEADERS``); a 304 answer comes back as it is, with no body."""
+    extra = {}
+    for name, value in (headers or {}).items():
+        if name not in EXTRA_HEADERS:
+            raise ValueError(f"fetch sends only {', '.join(EXTRA_HEADERS)} of its caller's")
+        if value:  # (http.client refuses a value with a line break in it)
+            extra[name] = value
     with _Deadline(timeout) as deadline:
-        return _fetch(url, allow_private, timeout, max_bytes, deadline)
+        return _fetch(url, allow_private, timeout, max_bytes, deadline, extra)
 
 
 def _fetch(url: str, allow_private: bool, timeout: float, max_bytes: int,
-           deadline: _Deadline) -> Response:
+           deadline: _Deadline, extra: dict[str, str]) -> Response:
     start = time.monotonic()
     current = url
     for _ in range(MAX_REDIRECTS + 1):
@@ -211,7 +225,7 @@ def _fetch(url: str, allow_private: bool, timeout: float, max_bytes: int,
         try:
             conn.request("GET", path, headers={
                 "User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1",
-                "Accept-Encoding": "gzip, deflate", "Connection": "close"})
+                "Accept-Encoding": "gzip, deflate", "Connection": "close", **extra})
             response = conn.getresponse()
             if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
                 current = urljoin(current, response.getheader("Location"))
@@ -220,6 +234,7 @@ def _fetch(url: str, allow_private: bool, timeout: float, max_bytes: int,
             body = _read_capped(response, url, max_bytes, deadline, timeout)
             ctype = response.getheader("Content-Type") or ""
             status = response.status
+            received = {name.lower(): value for name, value in response.getheaders()}
         except SaidwhatError:
             raise
         except (socket.timeout, TimeoutError):
@@ -239,7 +254,7 @@ def _fetch(url: str, allow_private: bool, timeout: float, max_bytes: int,
             key, _, value = param.strip().partition("=")
             if key.lower() == "charset" and value:
                 charset = value.strip("\"' ").lower()
-        return Response(current, status, media.strip().lower(), charset, body)
+        return Response(current, status, media.strip().lower(), charset, body, received)
     raise SaidwhatError("fetch_redirects", url=url, limit=MAX_REDIRECTS)
 
 

@@ -16,8 +16,9 @@ from sqlalchemy import Date, DateTime, Float, Integer, String, Text
 
 from saidwhat.store import schema as S
 
-# Every table of the store but its own bookkeeping (saidwhat_meta).
-TABLES = [t for t in S.metadata.sorted_tables if t.name != S.store_meta.name]
+# Every table of the store but its bookkeeping (saidwhat_meta, and the sources a watch polls).
+TABLES = [t for t in S.metadata.sorted_tables if t.name not in (S.store_meta.name,
+                                                                 S.sources.name)]
 TABLE = {t.name: t for t in TABLES}
 # Tables whose rows belong to one document (or to one of its statements): partitioned by
 # the document's month.

@@ -33,6 +33,7 @@ from saidwhat.store.identity import (Candidate, Identity, SpeakerIndex,
                                      identity_organization, speaker_groups)
 
 DEFAULT_DB = "saidwhat.db"
+_LOOKUP_CHUNK = 500  # values in one IN (...): well under SQLite's and PostgreSQL's limits
 _PG_LOCK_KEY = 0x5A1D_3A7  # the advisory lock every writer takes
 
 
@@ -175,6 +176,36 @@ class Store:
     def known_hashes(self) -> set[str]:
         with self.engine.connect() as conn:
             return set(conn.execute(select(S.documents.c.content_hash)).scalars())
+
+    def known_sources(self, sources: Iterable[str], *,
+                      retried_codes: Iterable[str] = ()) -> set[str]:
+        """Which of ``sources`` (item URLs) the store holds: a stored document, or an error
+        whose code is not one of ``retried_codes`` (a failure worth trying again)."""
+        wanted = list(dict.fromkeys(sources))
+        retried = list(retried_codes)
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), _LOOKUP_CHUNK):
+                chunk = wanted[start:start + _LOOKUP_CHUNK]
+                found.update(conn.execute(select(S.documents.c.source).where(
+                    S.documents.c.source.in_(chunk))).scalars())
+                found.update(conn.execute(select(S.errors.c.source).where(
+                    S.errors.c.source.in_(chunk) & S.errors.c.code.not_in(retried))).scalars())
+        return found
+
+    def source_states(self) -> dict[str, dict[str, Any]]:
+        """The row of every watched source (``sources`` table), by URL."""
+        with self.engine.connect() as conn:
+            return {row["url"]: dict(row) for row in conn.execute(select(S.sources)).mappings()}
+
+    def save_source(self, url: str, **values: Any) -> None:
+        """Create or update the row of a watched source."""
+        with self._write() as conn, conn.begin():
+            self._lock(conn)
+            changed = conn.execute(update(S.sources).where(S.sources.c.url == url)
+                                   .values(**values)).rowcount
+            if not changed:
+                conn.execute(insert(S.sources).values(url=url, **values))
 
     def add(self, analysis: Analysis, *, content_hash_: Optional[str] = None) -> AddResult:
         """Store one analysis in one transaction. An analysis with errors is recorded in the

@@ -17,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
                         String, Table, Text, UniqueConstraint)
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # The largest integer a query can compare or LIMIT by (SQLite's INTEGER, PostgreSQL's bigint
 # parameters): the driver raises on a larger one, so the CLI and the API refuse it first.
 MAX_INTEGER = 2**63 - 1
@@ -38,6 +38,12 @@ MIGRATIONS = {
           "WHERE content_start < sentence_start",
           "UPDATE statements SET sentence_end = mention_end WHERE mention_end > sentence_end",
           "UPDATE statements SET sentence_end = content_end WHERE content_end > sentence_end"],
+    # The feeds and sitemaps 'saidwhat watch' polls, and the lookup of known item URLs. The
+    # same DDL as ``sources`` and ``ix_documents_source`` below, in SQL both databases read.
+    "3": ["CREATE TABLE IF NOT EXISTS sources (url TEXT NOT NULL PRIMARY KEY, kind VARCHAR(20), etag TEXT, "
+          "last_modified TEXT, last_poll TIMESTAMP, last_success TIMESTAMP, "
+          "error_count INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_poll TIMESTAMP)",
+          "CREATE INDEX IF NOT EXISTS ix_documents_source ON documents (source)"],
 }
 
 metadata = MetaData()
@@ -66,6 +72,7 @@ documents = Table(
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_outlet_day", "outlet", "published_day"),
     Index("ix_documents_day", "published_day"),
+    Index("ix_documents_source", "source"),  # is this item URL stored? (saidwhat watch)
 )
 
 blocks = Table(
@@ -200,6 +207,19 @@ errors = Table(  # the current failure of each source that could not be stored
     Column("message", Text, nullable=False),
     Column("occurred_at", DateTime, nullable=False),
     Index("ix_errors_source", "source"),
+)
+
+sources = Table(  # what 'saidwhat watch' polls: one row per feed, sitemap or home page
+    "sources", metadata,
+    Column("url", Text, primary_key=True),
+    Column("kind", String(20)),  # feed | sitemap | sitemapindex | home
+    Column("etag", Text),  # validators of the last full answer, for the conditional GET
+    Column("last_modified", Text),
+    Column("last_poll", DateTime),
+    Column("last_success", DateTime),
+    Column("error_count", Integer, nullable=False, server_default="0"),  # errors in a row
+    Column("last_error", Text),
+    Column("next_poll", DateTime),  # not polled before this (back-off after errors)
 )
 
 # Statement → document and speaker, for browsing. Created after the tables.
