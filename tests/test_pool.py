@@ -7,7 +7,6 @@ import json
 import threading
 import time
 
-from saidwhat import pool
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Document
 from saidwhat.pipeline import Options
@@ -44,12 +43,12 @@ def test_two_workers_give_what_one_process_gives_in_input_order():
     assert [json.loads(a)["id"] for a in pooled] == [getattr(i, "id") for i in items]
 
 
-def test_a_killed_worker_costs_no_document(monkeypatch):
-    monkeypatch.setattr(pool, "BATCH_DOCS", 2)  # many small batches, few in flight
+def test_a_killed_worker_costs_no_document():
     docs = polnear_docs(12)
     expected = [as_json(a) for a in analyze_many(docs, options=OPTIONS)]
     with AnalysisPool(2) as analysis_pool:
-        results = analysis_pool.analyses(docs, lambda d: d, OPTIONS, window=2)
+        # many small batches, few in flight
+        results = analysis_pool.analyses(docs, lambda d: d, OPTIONS, window=2, batch_docs=2)
         got = [next(results)]
         first = analysis_pool.executor
         for pid in pids(analysis_pool):

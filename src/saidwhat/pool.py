@@ -154,10 +154,11 @@ class AnalysisPool:
             return failed_analysis(doc, SaidwhatError("worker_died"))
 
     def analyses(self, tasks: Iterable[T], document_of: Callable[[T], Optional[Document]],
-                 options: Options, *, window: Optional[int] = None
-                 ) -> Iterator[tuple[T, Optional[Analysis]]]:
+                 options: Options, *, window: Optional[int] = None,
+                 batch_docs: int = BATCH_DOCS) -> Iterator[tuple[T, Optional[Analysis]]]:
         """(task, its document's Analysis) per task, in input order; a task whose
-        ``document_of`` is None passes through with None."""
+        ``document_of`` is None passes through with None. ``batch_docs`` 1 sends each
+        document as soon as it comes (documents fetched one by one over the network)."""
         window = window or 2 * self.workers
         pending: deque = deque()  # (tasks, docs, executor, future or None)
 
@@ -171,7 +172,7 @@ class AnalysisPool:
                 self.replace(executor)
                 return batch, [self.alone(doc, options) for doc in docs]
 
-        for batch in batches(tasks, document_of):
+        for batch in batches(tasks, document_of, batch_docs):
             docs = [d for d in map(document_of, batch) if d is not None]
             pending.append((batch, docs, *self.submit(docs, options)) if docs
                            else (batch, docs, None, None))
@@ -187,16 +188,17 @@ def _matched(batch, results, document_of):
         yield task, (next(found) if document_of(task) is not None else None)
 
 
-def batches(tasks: Iterable[T], document_of: Callable[[T], Optional[Document]] = lambda t: t
-            ) -> Iterator[list[T]]:
-    """Consecutive tasks, their documents at most ``BATCH_CHARS`` of text (and ``BATCH_DOCS``
-    tasks) a batch."""
+def batches(tasks: Iterable[T], document_of: Callable[[T], Optional[Document]] = lambda t: t,
+            max_docs: Optional[int] = None) -> Iterator[list[T]]:
+    """Consecutive tasks, their documents at most ``BATCH_CHARS`` of text (and ``max_docs``,
+    default ``BATCH_DOCS``, tasks) a batch."""
+    max_docs = max_docs or BATCH_DOCS
     batch: list = []
     size = 0
     for task in tasks:
         doc = document_of(task)
         length = len(doc.text or "") if doc is not None else 0
-        if batch and (size + length > BATCH_CHARS or len(batch) >= BATCH_DOCS):
+        if batch and (size + length > BATCH_CHARS or len(batch) >= max_docs):
             yield batch
             batch, size = [], 0
         batch.append(task)
@@ -206,16 +208,16 @@ def batches(tasks: Iterable[T], document_of: Callable[[T], Optional[Document]] =
 
 
 def ordered_analyses(tasks: Iterable[T], document_of: Callable[[T], Optional[Document]], *,
-                     workers: int = 1, options: Options = Options()
-                     ) -> Iterator[tuple[T, Optional[Analysis]]]:
+                     workers: int = 1, options: Options = Options(),
+                     batch_docs: int = BATCH_DOCS) -> Iterator[tuple[T, Optional[Analysis]]]:
     """``AnalysisPool.analyses`` with ``workers`` processes, or in this process for 1."""
     if workers <= 1:
-        for batch in batches(tasks, document_of):
+        for batch in batches(tasks, document_of, batch_docs):
             docs = [d for d in map(document_of, batch) if d is not None]
             yield from _matched(batch, analyze_batch(docs, options) if docs else [], document_of)
         return
     with AnalysisPool(workers) as pool:
-        yield from pool.analyses(tasks, document_of, options)
+        yield from pool.analyses(tasks, document_of, options, batch_docs=batch_docs)
 
 
 def _document(item) -> Optional[Document]:

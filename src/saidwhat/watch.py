@@ -269,8 +269,9 @@ class Watcher:
             self.store.save_source(url, kind=result.kind, last_poll=started, error_count=errors,
                                    last_error=f"[{exc.code}] {exc}", next_poll=result.next_poll)
             return result
+        # items come one by one over the network: each is analysed and stored as it comes
         summary = ingest(self.store, self._items(listings, result), workers=self.workers,
-                         options=self.options, report=self.report)
+                         options=self.options, report=self.report, batch_docs=1)
         result.stored, result.duplicates = summary.stored, summary.skipped
         result.failed = summary.failed
         if summary.interrupted:

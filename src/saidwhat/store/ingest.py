@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Analysis, Document
-from saidwhat.pipeline import Options
+from saidwhat.pipeline import BATCH_DOCS, Options
 from saidwhat.pool import ordered_analyses
 from saidwhat.store.db import Store, content_hash
 
@@ -124,12 +124,15 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
            metadata: Optional[dict] = None, progress: bool = False,
            total: Optional[int] = None,
            report: Optional[Callable[[str, str, str], None]] = None,
-           batch_size: int = 64, batch_seconds: float = 1.0) -> IngestSummary:
+           batch_size: int = 64, batch_seconds: float = 1.0,
+           batch_docs: int = BATCH_DOCS) -> IngestSummary:
     """Store every item (Documents and ReadFailures from ``saidwhat.read``); returns counts.
 
     Analyses are committed in batches of up to ``batch_size`` documents, and at least every
     ``batch_seconds``: an interruption loses at most that much analysis, never half a batch.
-    ``report(source, code, message)`` is called for each failed document."""
+    ``report(source, code, message)`` is called for each failed document. Documents are
+    analysed ``batch_docs`` at a time (``saidwhat.pool``); 1 for items fetched one by one,
+    so that each is stored as soon as it is analysed."""
     from saidwhat.read import ReadFailure
 
     summary = IngestSummary()
@@ -209,7 +212,8 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
         for (_, _, analysis), result in zip(batch, results):
             count(analysis, result)
 
-    results = ordered_analyses(tasks(), _document_of, workers=workers, options=options)
+    results = ordered_analyses(tasks(), _document_of, workers=workers, options=options,
+                               batch_docs=batch_docs)
     try:
         for task, analysis in results:
             tag = task[0]
