@@ -126,14 +126,24 @@ def test_founding_example_spans_are_valid_and_the_rhetoric_is_found():
         assert t.technique in TECHNIQUES
 
 
+# strict: the day a model marks "cinema" at the default, this fails and issue 3 can close
 @needs_model
 @pytest.mark.xfail(reason="issue 3 open: the shipped model scores 'cinema' 0.48, under the "
                           "default min_score 0.5; see docs/model-card-techniques.md",
-                   strict=False)
+                   strict=True)
 def test_founding_example_marks_all_three_phrases():
     from saidwhat.rhetoric.tagger import tag_techniques
     text = EXAMPLE.read_text(encoding="utf-8")
     spans = tag_techniques(text)
+    for phrase in ("theatrical screams", "Russophobic hot air", "cinema"):
+        assert _marked(text, spans, phrase), phrase
+
+
+@needs_model
+def test_cinema_is_marked_from_the_min_score_the_model_card_gives():
+    from saidwhat.rhetoric.tagger import tag_techniques
+    text = EXAMPLE.read_text(encoding="utf-8")
+    spans = tag_techniques(text, min_score=0.45)
     for phrase in ("theatrical screams", "Russophobic hot air", "cinema"):
         assert _marked(text, spans, phrase), phrase
 

@@ -13,6 +13,18 @@ class SaidwhatError(Exception):
         self.details = details
         super().__init__(message(code, **details))
 
+    def __reduce__(self):
+        # a process pool or Spark pickles the error: by default as ``cls(message)``, which
+        # would make the message its code
+        return _unpickled, (self.code, str(self), self.details)
+
+
+def _unpickled(code: str, text: str, details: dict) -> SaidwhatError:
+    error = SaidwhatError.__new__(SaidwhatError)
+    error.code, error.details = code, details
+    Exception.__init__(error, text)
+    return error
+
 
 MESSAGES = {
     "empty": "the document is empty (no text to analyse)",

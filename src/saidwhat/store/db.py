@@ -395,11 +395,6 @@ class Store:
                 identity.stored_aliases.add(alias)
         return SpeakerIndex(sorted(identities.values(), key=lambda i: i.id))
 
-    def speaker_index(self) -> SpeakerIndex:
-        """The identities as stored (a fresh copy, for inspection)."""
-        with self.engine.connect() as conn:
-            return self._load_index(conn)
-
     # -- reading ------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Rows per table."""
