@@ -4,7 +4,7 @@ train articles, in one run, with 1 and 2 worker processes; prints their ratio (g
     .venv/bin/python benchmarks/analyze_speed.py [--articles 200] [--techniques] [--repeat 3]
 
 The bare parse is ``nlp.pipe`` (batch 32) over the whole text of each article, the floor of
-statement extraction's cost; ``analyze`` runs as ``pipeline.analyze_many`` runs it in each
+statement extraction's cost; ``analyze`` runs as ``pool.analyze_many`` runs it in each
 worker (documents parsed in batches of ``BATCH_CHARS``), without the technique tagger unless
 ``--techniques`` is given (the tagger has its own benchmark, techniques_speed.py).
 

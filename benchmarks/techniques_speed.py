@@ -70,7 +70,7 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.pop("SAIDWHAT_THREADS", None)
 
-    from saidwhat.rhetoric import ptc
+    from saidwhat.evaluation import ptc_corpus as ptc
     texts = list(ptc.read_articles(args.data / "train-articles").values())[:args.n]
     chars = sum(len(t) for t in texts)
     print(f"{len(texts)} PTC articles, {chars / len(texts):.0f} characters on average")

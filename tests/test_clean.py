@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from saidwhat.clean import find_blocks, report_spans
+from saidwhat.clean import find_blocks
+from saidwhat.pieces import report_pieces
 from saidwhat.model import Block
 
 SHARED = Path(__file__).parents[1].parent / "shared"
@@ -115,7 +116,7 @@ def test_founding_example_appeal_starts_at_gold_boundary():
     assert_tiles(blocks, text)
     assert blocks == [Block(0, 1377, "report", "body"),
                       Block(1377, len(text), "boilerplate", "reader_appeal")]
-    assert report_spans(blocks) == [(0, 1377)]
+    assert report_pieces(text, blocks) == [(0, 1377)]   # what analysis parses
 
 
 @needs_example
@@ -268,7 +269,7 @@ def test_polnear_dev_is_almost_all_report(capsys):
 
 def test_empty_text_has_no_blocks():
     assert find_blocks("") == []
-    assert report_spans([]) == []
+    assert report_pieces("", []) == []
 
 
 def test_whitespace_only_text_is_one_report_block():
@@ -286,7 +287,7 @@ def test_text_that_is_entirely_boilerplate():
             "Make a monthly donation today. Every contribution, big or small, keeps us going.\n"
             "Remind me later.")
     assert find_blocks(text) == [Block(0, len(text), "boilerplate", "reader_appeal")]
-    assert report_spans(find_blocks(text)) == []
+    assert report_pieces(text, find_blocks(text)) == []
 
 
 def test_crlf_offsets_with_boilerplate_at_both_ends():

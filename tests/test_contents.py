@@ -6,7 +6,7 @@ import pytest
 from saidwhat.attribute import contents
 from saidwhat.attribute.extract import PieceReader, RawStatement
 from saidwhat.attribute.quotes import find_quotes
-from saidwhat.attribute.train_contents import _runs, gold_labels, view
+from saidwhat.training.contents import _runs, gold_labels, view
 from saidwhat.nlp import get_nlp
 
 

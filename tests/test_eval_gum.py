@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from conftest import SHARED, need
 
-from saidwhat.eval import gum as G
+from saidwhat.evaluation import gum as G
 
 GUM = SHARED / "data" / "gum-coref"
 

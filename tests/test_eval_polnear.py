@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from saidwhat.eval import polnear as P
+from saidwhat.evaluation import polnear as P
 from saidwhat.model import Analysis, Span, Speaker, Statement
 
 POLNEAR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"

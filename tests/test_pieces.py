@@ -1,9 +1,10 @@
-"""A long text is parsed and tagged a piece at a time (pipeline.report_pieces): the pieces
+"""A long text is parsed and tagged a piece at a time (pieces.report_pieces): the pieces
 cover the report, end at paragraph ends (else at a space), and every offset a piece gives
 back is an offset into the whole text."""
 from __future__ import annotations
 
 from saidwhat import clean, pipeline
+from saidwhat.pieces import report_pieces
 from saidwhat.model import Block, Document, TechniqueSpan
 from saidwhat.nlp import MAX_PIECE_CHARS
 from saidwhat.pipeline import Options, analyze
@@ -15,7 +16,7 @@ PARAGRAPH = ("The minister said that the new bridge over the river would open in
 def test_pieces_cover_the_report_and_end_at_paragraph_ends():
     text = PARAGRAPH * (2 * MAX_PIECE_CHARS // len(PARAGRAPH) + 3)
     blocks = clean.find_blocks(text, from_html=False)
-    pieces = pipeline.report_pieces(text, blocks)
+    pieces = report_pieces(text, blocks)
     assert len(pieces) >= 3
     assert all(e - s <= MAX_PIECE_CHARS for s, e in pieces)
     assert all(text[e - 1] == "\n" for s, e in pieces)
@@ -26,7 +27,7 @@ def test_pieces_cover_the_report_and_end_at_paragraph_ends():
 def test_a_line_longer_than_a_piece_is_cut_at_a_space_not_inside_a_word():
     text = PARAGRAPH.strip() + " "
     text = text * (MAX_PIECE_CHARS // len(text) + 2)
-    pieces = pipeline.report_pieces(text, [Block(0, len(text), "report", "body")])
+    pieces = report_pieces(text, [Block(0, len(text), "report", "body")])
     assert len(pieces) == 2
     (s1, e1), (s2, e2) = pieces
     assert (s1, e2) == (0, len(text)) and e1 == s2

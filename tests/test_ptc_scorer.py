@@ -1,7 +1,7 @@
 """The SemEval-2020 Task 11 measures on hand-made cases."""
 import pytest
 
-from saidwhat.rhetoric.scorer import merge_spans, score_flc, score_si, score_tc
+from saidwhat.evaluation.ptc_scorer import merge_spans, score_flc, score_si, score_tc
 
 
 def test_si_perfect():

@@ -2,7 +2,7 @@
 again for the PolNeAR scorer."""
 from __future__ import annotations
 
-from saidwhat.eval.polnear import GoldAttribution, GoldDocument, merge_runs, score
+from saidwhat.evaluation.polnear import GoldAttribution, GoldDocument, merge_runs, score
 
 SPLIT = ("Coach Daniel Ortiz spoke after the match on Sunday.\n"
          "“We expected more,” Ortiz said, “but the team fought hard.”\n")

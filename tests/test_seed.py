@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -85,12 +87,56 @@ def test_figures_with_value_and_unit(seed_output):
         assert st["content"]["start"] <= f["start"] and f["end"] <= st["content"]["end"]
 
 
+OUTPUT_DOC = Path(__file__).resolve().parents[1] / "docs" / "output.md"
+DOC_TYPES = {"str": str, "list": list, "object": dict}
+
+
+def documented_contract() -> tuple[str, dict, dict, dict]:
+    """What docs/output.md promises: the schema version in its title, each top-level field's
+    type, the keys of each list's items (the ``{a, b}`` of the field's row) and the example
+    statement."""
+    doc = OUTPUT_DOC.read_text(encoding="utf-8")
+    version = re.search(r"\(schema_version ([\d.]+)\)", doc.splitlines()[0]).group(1)
+    fields, item_keys = {}, {}
+    for name, kind, meaning in re.findall(r"^\| `(\w+)` \| (\w+) \| (.*) \|$", doc, re.M):
+        fields[name] = DOC_TYPES[kind]
+        keys = re.match(r"`\{([\w, ]+)\}`", meaning)
+        if keys:
+            item_keys[name] = {k.strip() for k in keys.group(1).split(",")}
+    example = json.loads(re.search(r"## A statement\s+```json\n(.*?)```", doc, re.S).group(1))
+    return version, fields, item_keys, example
+
+
+def assert_like(value, example, path: str) -> None:
+    """``value`` has the example's keys and, where the example's value is not null, its JSON
+    types (an int stands for a number; null is allowed where the contract says so)."""
+    if isinstance(example, dict):
+        assert isinstance(value, dict) and set(value) == set(example), (path, value)
+        for key, sample in example.items():
+            if value[key] is not None and sample is not None:
+                assert_like(value[key], sample, f"{path}.{key}")
+    elif isinstance(example, (int, float)) and not isinstance(example, bool):
+        assert isinstance(value, (int, float)) and not isinstance(value, bool), (path, value)
+    else:
+        assert isinstance(value, type(example)), (path, value)
+
+
 def test_output_contract(seed_output):
+    from saidwhat.model import SCHEMA_VERSION
+
     _, data = seed_output
-    assert data["schema_version"]
-    for key in ("id", "source", "text", "blocks", "statements", "figures", "entities",
-                "techniques", "errors"):
-        assert key in data
+    version, fields, item_keys, example = documented_contract()
+    assert data["schema_version"] == SCHEMA_VERSION == version
+    assert set(data) == set(fields)
+    for name, kind in fields.items():
+        assert isinstance(data[name], kind), name
+    assert {"blocks", "figures", "entities", "techniques", "errors"} <= set(item_keys)
+    for name, keys in item_keys.items():
+        for item in data[name]:
+            assert set(item) == keys, (name, item)
+    assert data["statements"] and data["figures"] and data["entities"]
+    for st in data["statements"]:
+        assert_like(st, example, "statement")
     text = data["text"]
     for st in data["statements"]:
         for part in ("cue", "content"):

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from saidwhat.rhetoric import core, ptc
+from saidwhat.evaluation import ptc_corpus as ptc
+from saidwhat.rhetoric import core
 from saidwhat.rhetoric.catalogue import CATALOGUE, TECHNIQUES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,14 +126,24 @@ def test_founding_example_spans_are_valid_and_the_rhetoric_is_found():
         assert t.technique in TECHNIQUES
 
 
+# strict: the day a model marks "cinema" at the default, this fails and issue 3 can close
 @needs_model
 @pytest.mark.xfail(reason="issue 3 open: the shipped model scores 'cinema' 0.48, under the "
                           "default min_score 0.5; see docs/model-card-techniques.md",
-                   strict=False)
+                   strict=True)
 def test_founding_example_marks_all_three_phrases():
     from saidwhat.rhetoric.tagger import tag_techniques
     text = EXAMPLE.read_text(encoding="utf-8")
     spans = tag_techniques(text)
+    for phrase in ("theatrical screams", "Russophobic hot air", "cinema"):
+        assert _marked(text, spans, phrase), phrase
+
+
+@needs_model
+def test_cinema_is_marked_from_the_min_score_the_model_card_gives():
+    from saidwhat.rhetoric.tagger import tag_techniques
+    text = EXAMPLE.read_text(encoding="utf-8")
+    spans = tag_techniques(text, min_score=0.45)
     for phrase in ("theatrical screams", "Russophobic hot air", "cinema"):
         assert _marked(text, spans, phrase), phrase
 
@@ -224,9 +235,9 @@ def test_shipped_tagger_mixes_in_the_lexical_classifier():
     spans = [(0, 22), (32, 40)]
     lex = t.lexical.probs(text, spans)
     assert lex.shape == (2, len(TECHNIQUES)) and np.allclose(lex.sum(axis=1), 1.0)
-    enc, hiddens, _ = t._run(text)
+    enc, hiddens, _ = t.run(text)
     mixed = t.technique_probs(text, enc, hiddens, spans)
-    head = core.classify(enc, hiddens, spans, t._head, len(TECHNIQUES))
+    head = core.classify(enc, hiddens, spans, t.head_probs, len(TECHNIQUES))
     assert not np.allclose(mixed, head) and np.allclose(mixed.sum(axis=1), 1.0)
 
 
@@ -273,8 +284,8 @@ def test_shipped_tagger_adds_the_word_crf_evidence():
     t = load_tagger()
     assert t.word_crf is not None and t.si_lexical_weight > 0
     text = "They call it a triumph. It is a disaster, a total disaster, a disaster!"
-    enc, _, mixed = t._run(text)
-    _, _, head = t._run_encoder(text)
+    enc, _, mixed = t.run(text)
+    _, _, head = t.run_encoder(text)
     assert mixed.shape == head.shape and not np.allclose(mixed, head)
     assert np.abs(mixed - head).max() <= t.si_lexical_weight + 1e-6
 
@@ -302,9 +313,10 @@ def test_average_windows_weights_window_edges_less():
 
 def test_si_head_labels_and_mix():
     from saidwhat.rhetoric import si_head
+    from saidwhat.training.si_head import piece_labels
     enc = core.Encoded("foo barbaz qux", np.array([[0, 3], [4, 7], [7, 10], [11, 14]]),
                        np.array([1, 2, 3, 4]), [(0, 4)])
-    assert si_head.piece_labels(enc, [(5, 9)]).tolist() == [0.0, 1.0, 1.0, 0.0]
+    assert piece_labels(enc, [(5, 9)]).tolist() == [0.0, 1.0, 1.0, 0.0]
     prob, head = np.array([0.2, 0.8]), np.array([0.6, 0.0])
     assert np.array_equal(si_head.mix(prob, head, 0.0), prob)
     assert np.allclose(si_head.mix(prob, head, 0.5), [0.4, 0.4])
@@ -314,7 +326,8 @@ def test_si_head_labels_and_mix():
 def test_si_head_fits_and_exports(tmp_path):
     pytest.importorskip("torch")
     pytest.importorskip("onnx")
-    from saidwhat.rhetoric import si_head
+    from saidwhat.rhetoric.si_head import SIHead
+    from saidwhat.training import si_head
     rng = np.random.default_rng(0)
     # a piece is inside a span when its first feature is positive: learnable from the state
     examples = []
@@ -325,7 +338,7 @@ def test_si_head_fits_and_exports(tmp_path):
         examples.append((states, labels))
     model = si_head.fit(examples, epochs=15, seed=1)
     si_head.export(model, 8, tmp_path / "head.onnx")
-    head = si_head.SIHead(tmp_path / "head.onnx")
+    head = SIHead(tmp_path / "head.onnx")
     states, labels = examples[0]
     p = 1 / (1 + np.exp(-head.window_logits(states)))
     inside = labels == 1
@@ -341,20 +354,21 @@ def test_a_tagger_with_a_recurrent_si_head_averages_it_in(tmp_path):
     import torch
     from saidwhat.rhetoric import si_head
     from saidwhat.rhetoric.tagger import MODEL_DIR, Tagger
+    from saidwhat.training.si_head import export, head_module
     for f in MODEL_DIR.iterdir():   # the shipped model, plus an (untrained) recurrent head
         (tmp_path / f.name).symlink_to(f)
     meta = json.loads((MODEL_DIR / "tagger.json").read_text())
     (tmp_path / "tagger.json").unlink()
     size = 384
     torch.manual_seed(0)
-    si_head.export(si_head._module(torch, size).eval(), size, tmp_path / si_head.SI_HEAD_FILE)
+    export(head_module(torch, size).eval(), size, tmp_path / si_head.SI_HEAD_FILE)
     meta.update(si_head=si_head.SI_HEAD_FILE, si_head_weight=0.5)
     (tmp_path / "tagger.json").write_text(json.dumps(meta))
     t = Tagger(tmp_path, threads=1)
     assert t.si_head is not None
     text = "They call it a triumph. It is a disaster, a total disaster, a disaster!"
-    enc, hiddens, mixed = t._run_encoder(text)
-    _, linear = core.run_windows(enc, t._encode, batch_size=1)
+    enc, hiddens, mixed = t.run_encoder(text)
+    _, linear = core.run_windows(enc, t.encode_windows, batch_size=1)
     recurrent = t.si_head.probs(enc, hiddens)
     assert recurrent.shape == linear.shape and not np.allclose(linear, recurrent)
     assert np.allclose(mixed, 0.5 * linear + 0.5 * recurrent)
@@ -370,7 +384,7 @@ def test_train_si_head_only_needs_an_exported_model(tmp_path):
 @pytest.mark.train
 def test_weight_average_tracks_the_weights_and_swaps_them_in_and_out():
     torch = pytest.importorskip("torch")
-    from saidwhat.rhetoric.train import WeightAverage, averaged
+    from saidwhat.training.techniques import WeightAverage, averaged
 
     model = torch.nn.Linear(2, 1)
     with torch.no_grad():
@@ -387,7 +401,7 @@ def test_weight_average_tracks_the_weights_and_swaps_them_in_and_out():
 
 
 def test_sweep_chooses_by_mean_si_over_shared_seeds_within_the_tc_tolerance():
-    from saidwhat.rhetoric.sweep import choose
+    from saidwhat.training.sweep import choose
 
     def row(variant, seed, si, tc):
         return {"variant": variant, "seed": seed, "si_f1": si, "tc_f1": tc}
@@ -405,7 +419,7 @@ def test_sweep_chooses_by_mean_si_over_shared_seeds_within_the_tc_tolerance():
 @pytest.mark.train
 def test_sweep_writes_weights_in_chunks_that_load_back(tmp_path, monkeypatch):
     torch = pytest.importorskip("torch")
-    from saidwhat.rhetoric import sweep
+    from saidwhat.training import sweep
 
     monkeypatch.setattr(sweep, "CHUNK_BYTES", 1000)
     model = torch.nn.Linear(40, 20)
@@ -423,14 +437,14 @@ def test_layer_decay_gives_lower_layers_smaller_learning_rates():
     pytest.importorskip("transformers")
     from transformers import BertConfig, BertModel
 
-    from saidwhat.rhetoric.train import TrainConfig, _encoder_groups
+    from saidwhat.training.techniques import TrainConfig, encoder_groups
 
     encoder = BertModel(BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=3,
                                    num_attention_heads=2, intermediate_size=16),
                         add_pooling_layer=False)
-    flat = _encoder_groups(encoder, TrainConfig(lr_encoder=1e-4))
+    flat = encoder_groups(encoder, TrainConfig(lr_encoder=1e-4))
     assert len(flat) == 1 and flat[0]["lr"] == 1e-4
-    groups = _encoder_groups(encoder, TrainConfig(lr_encoder=1e-4, layer_decay=0.5))
+    groups = encoder_groups(encoder, TrainConfig(lr_encoder=1e-4, layer_decay=0.5))
     assert [g["lr"] for g in groups] == pytest.approx([1e-4, 5e-5, 2.5e-5, 1.25e-5])
     assert sum(len(g["params"]) for g in groups) == len(list(encoder.parameters()))
     top = {id(p) for p in encoder.encoder.layer[2].parameters()}
@@ -446,7 +460,7 @@ def test_training_exports_a_model_that_the_run_time_loads(tmp_path):
     pytest.importorskip("torch")
     pytest.importorskip("sklearn")
     from saidwhat.rhetoric.tagger import Tagger
-    from saidwhat.rhetoric.train import TrainConfig, train
+    from saidwhat.training.techniques import TrainConfig, train
 
     meta = train(PTC, tmp_path, holdout=True, cfg=TrainConfig(epochs=1, threads=2), limit=4)
     assert meta["trained_on"] == 4 and meta["holdout"]

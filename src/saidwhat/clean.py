@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 
 from saidwhat.model import Block
 
@@ -288,11 +288,6 @@ def find_blocks(text: str, *, from_html: bool = False) -> list[Block]:
     cues = [_describe(unit.text) for unit in units]
     labels = _label_units(cues, from_html=from_html)
     return _blocks(text, units, labels)
-
-
-def report_spans(blocks: Iterable[Block]) -> list[tuple[int, int]]:
-    """The (start, end) of every report block, in order."""
-    return [(block.start, block.end) for block in blocks if block.kind == REPORT]
 
 
 # --- units ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 
 class SaidwhatError(Exception):
@@ -11,6 +12,18 @@ class SaidwhatError(Exception):
         self.code = code
         self.details = details
         super().__init__(message(code, **details))
+
+    def __reduce__(self):
+        # a process pool or Spark pickles the error: by default as ``cls(message)``, which
+        # would make the message its code
+        return _unpickled, (self.code, str(self), self.details)
+
+
+def _unpickled(code: str, text: str, details: dict) -> SaidwhatError:
+    error = SaidwhatError.__new__(SaidwhatError)
+    error.code, error.details = code, details
+    Exception.__init__(error, text)
+    return error
 
 
 MESSAGES = {
@@ -100,11 +113,19 @@ MESSAGES = {
 
 
 def message(code: str, **details) -> str:
-    template = MESSAGES.get(code, code)
+    """The message of ``code`` with its details filled in. An unknown code or a detail the
+    message names but was not given is a bug at the call site: it raises, so that it shows
+    in the tests instead of reaching a user as a bare code or a half-filled template."""
+    try:
+        template = MESSAGES[code]
+    except KeyError:
+        raise KeyError(f"no error message for the code {code!r} in saidwhat.errors.MESSAGES") \
+            from None
     try:
         return template.format(**details)
-    except (KeyError, IndexError, ValueError):
-        return template
+    except (KeyError, IndexError) as exc:
+        raise KeyError(f"the error {code!r} needs the detail {exc}; given: "
+                       f"{sorted(details) or 'none'}") from None
 
 
 def too_large(size: int, limit: int, unit: str = "characters", *,
@@ -125,6 +146,17 @@ def printable(text: str) -> str:
     return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def error_part(code: str, text: str) -> str:
+    """How an error reads in every line the CLI prints: ``error [code]: message``."""
+    return f"error [{code}]: {printable(text)}"
+
+
 def error_line(source: str, code: str, text: str) -> str:
     """The CLI's stderr line for one document's error."""
-    return f"saidwhat: {printable(source)}: error [{code}]: {printable(text)}"
+    return f"saidwhat: {printable(source)}: {error_part(code, text)}"
+
+
+def print_error(error: SaidwhatError, file=None) -> None:
+    """The CLI's stderr line for an error that stops a command (the store missing, PySpark
+    absent, ...), as every command prints it."""
+    print(f"saidwhat: {error_part(error.code, str(error))}", file=file or sys.stderr)

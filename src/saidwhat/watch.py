@@ -26,7 +26,7 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
 
-from saidwhat.errors import SaidwhatError, printable
+from saidwhat.errors import SaidwhatError, error_part, printable
 from saidwhat.pipeline import Options
 from saidwhat.read.feeds import (KIND_NAMES, MAX_FEEDS, MAX_LISTINGS, MAX_SITEMAP_DEPTH,
                                  Listing, feed_links, is_home_page, parse_listing, unzipped)
@@ -98,7 +98,7 @@ class PollResult:
             return (f"watch: {url}: waiting after {self.error_count} failed poll(s); "
                     f"next poll {when}")
         if self.error is not None:
-            return (f"watch: {url}: error [{self.error.code}]: {printable(str(self.error))} "
+            return (f"watch: {url}: {error_part(self.error.code, str(self.error))} "
                     f"({self.error_count} in a row); next poll {when}")
         kind = KIND_NAMES.get(self.kind or "", self.kind or "source")
         unchanged = f", {self.not_modified} not modified" if self.not_modified else ""

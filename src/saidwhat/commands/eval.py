@@ -24,7 +24,7 @@ def register(subparsers) -> None:
     _register_polnear(corpora)
     _register_speakers(corpora)
     _register_gum(corpora)
-    from saidwhat.rhetoric.evalptc import add_ptc_parser  # PTC, SemEval-2020 Task 11
+    from saidwhat.evaluation.ptc import add_ptc_parser  # PTC, SemEval-2020 Task 11
     add_ptc_parser(corpora)
 
 
@@ -50,7 +50,7 @@ def _register_polnear(corpora) -> None:
 
 
 def _register_speakers(corpora) -> None:
-    from saidwhat.eval.speakers import DEFAULT_DATA, DEFAULT_TOOL, HALVES
+    from saidwhat.evaluation.speakers import DEFAULT_DATA, DEFAULT_TOOL, HALVES
 
     parser = corpora.add_parser(
         "speakers", help="statements with resolved speakers (speakers-dev)",
@@ -68,7 +68,7 @@ def _register_speakers(corpora) -> None:
 
 
 def _run_speakers(args: argparse.Namespace) -> int:
-    from saidwhat.eval.speakers import (evaluate_speakers, format_errors, format_report,
+    from saidwhat.evaluation.speakers import (evaluate_speakers, format_errors, format_report,
                                         load_gold, load_tool)
     from saidwhat.model import Document
     from saidwhat.pipeline import Options
@@ -93,7 +93,7 @@ def _run_speakers(args: argparse.Namespace) -> int:
 
 
 def _register_gum(corpora) -> None:
-    from saidwhat.eval.gum import DEFAULT_DATA, GENRES, SPLITS
+    from saidwhat.evaluation.gum import DEFAULT_DATA, GENRES, SPLITS
 
     parser = corpora.add_parser(
         "gum", help="pronouns and descriptions resolved, on GUM news and interviews",
@@ -111,7 +111,7 @@ def _register_gum(corpora) -> None:
 
 
 def _run_gum(args: argparse.Namespace) -> int:
-    from saidwhat.eval.gum import evaluate_gum, format_errors, format_report
+    from saidwhat.evaluation.gum import evaluate_gum, format_errors, format_report
 
     if not any(args.data.glob("*.conll")):
         print(f"saidwhat eval gum: no .conll files under {args.data} (use --data)",
@@ -148,7 +148,7 @@ def _pipeline(text_dir: Path):
 
 
 def _run_polnear(args: argparse.Namespace) -> int:
-    from saidwhat.eval.polnear import evaluate_polnear, format_report
+    from saidwhat.evaluation.polnear import evaluate_polnear, format_report
 
     text_dir = args.data / args.split / "text"
     if not text_dir.is_dir():

@@ -70,7 +70,7 @@ def count_inputs(inputs: list[str]):
 
 
 def run(args) -> int:
-    from saidwhat.errors import SaidwhatError, error_line
+    from saidwhat.errors import SaidwhatError, error_line, print_error
     from saidwhat.pipeline import Options
     from saidwhat.pool import default_workers
     from saidwhat.read import MAX_CHARS, read_inputs
@@ -81,7 +81,7 @@ def run(args) -> int:
         metadata = load_metadata(args.metadata) if args.metadata else None
         store = open_store(args.db)
     except SaidwhatError as exc:
-        print(f"saidwhat: error [{exc.code}]: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     workers = args.workers if args.workers and args.workers > 0 else default_workers()
     options = Options(techniques=not args.no_techniques, min_score=args.min_score)

@@ -20,13 +20,13 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from saidwhat.errors import SaidwhatError
+    from saidwhat.errors import SaidwhatError, print_error
     from saidwhat.spark.load import summary_of
 
     try:
         summary = summary_of(args.output, args.db)
     except SaidwhatError as exc:
-        print(f"saidwhat: error [{exc.code}]: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     print(summary.line(), file=sys.stderr)
     return 0

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def store_int(text: str) -> int:
@@ -76,7 +75,7 @@ TABLE_COLUMNS = ["published", "outlet", "speaker", "act", "stance", "content", "
 
 
 def run(args) -> int:
-    from saidwhat.errors import SaidwhatError
+    from saidwhat.errors import SaidwhatError, print_error
     from saidwhat.store import open_store
     from saidwhat.store.output import write_frame
 
@@ -96,6 +95,6 @@ def run(args) -> int:
         write_frame(df, args.format, args.output, title=f"{len(df)} statements",
                     widths={"content": 6, "speaker": 2, "techniques": 2})
     except SaidwhatError as exc:
-        print(f"saidwhat: error [{exc.code}]: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     return 0

@@ -35,7 +35,7 @@ TABLE_COLUMNS = ["speaker_id", "name", "type", "statements", "documents", "outle
 
 
 def run(args) -> int:
-    from saidwhat.errors import SaidwhatError
+    from saidwhat.errors import SaidwhatError, print_error
     from saidwhat.store import open_store
     from saidwhat.store.output import write_frame
 
@@ -56,6 +56,6 @@ def run(args) -> int:
         write_frame(df, args.format, args.output, title=f"{len(df)} most quoted speakers",
                     widths={"name": 3, "acts": 4, "techniques": 3, "aliases": 4})
     except SaidwhatError as exc:
-        print(f"saidwhat: error [{exc.code}]: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     return 0

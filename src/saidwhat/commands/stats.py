@@ -1,7 +1,6 @@
 """saidwhat stats : speech acts and techniques per outlet and per week."""
 from __future__ import annotations
 
-import sys
 
 
 def register(subparsers) -> None:
@@ -22,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from saidwhat.errors import SaidwhatError
+    from saidwhat.errors import SaidwhatError, print_error
     from saidwhat.store import open_store
     from saidwhat.store.output import print_mapping, write_frame
 
@@ -47,6 +46,6 @@ def run(args) -> int:
                 df = pick_columns(df, args.columns)
             write_frame(df, args.format, args.output, title=f"{of} per {args.by}")
     except SaidwhatError as exc:
-        print(f"saidwhat: error [{exc.code}]: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     return 0

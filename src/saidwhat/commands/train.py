@@ -52,8 +52,8 @@ def _register_attribution(models) -> None:
         description="Fit the logistic-regression scorer that decides which non-lexicon "
                     "candidates are attributions, on PolNeAR train (dev is never read).")
     a.add_argument("--data", type=Path, default=Path("../shared/data/polnear"))
-    a.add_argument("--out", type=Path, default=None,
-                   help="weights file (default: the one shipped in the package)")
+    a.add_argument("--out", type=Path, required=True,
+                   help="weights file (to ship it: src/saidwhat/attribute/attribution_scorer.json)")
     a.set_defaults(func=run_attribution)
     c = models.add_parser(
         "contents", help="the content-boundary CRF (PolNeAR train)",
@@ -62,8 +62,9 @@ def _register_attribution(models) -> None:
                     "is never read). Run it after `saidwhat train attribution`: its features "
                     "include the scorer's probabilities.")
     c.add_argument("--data", type=Path, default=Path("../shared/data/polnear"))
-    c.add_argument("--out", type=Path, default=None,
-                   help="model file (default: the one shipped in the package)")
+    c.add_argument("--out", type=Path, required=True,
+                   help="model file, its source model beside it (to ship them: "
+                        "src/saidwhat/attribute/content_tagger.crfsuite)")
     c.set_defaults(func=run_contents)
 
 
@@ -84,19 +85,17 @@ def _missing_train_extra(*modules: str) -> bool:
 def run_attribution(args) -> int:
     if _missing_train_extra("sklearn"):
         return 1
-    from saidwhat.attribute.scorer import WEIGHTS_PATH
-    from saidwhat.attribute.train_scorer import train as train_scorer
+    from saidwhat.training.attribution import train as train_scorer
 
-    train_scorer(args.data, args.out or WEIGHTS_PATH,
+    train_scorer(args.data, args.out,
                  log=lambda m: print(m, file=sys.stderr, flush=True))
     return 0
 
 
 def run_contents(args) -> int:
-    from saidwhat.attribute.contents import MODEL_PATH
-    from saidwhat.attribute.train_contents import train as train_contents
+    from saidwhat.training.contents import train as train_contents
 
-    train_contents(args.data, args.out or MODEL_PATH,
+    train_contents(args.data, args.out,
                    log=lambda m: print(m, file=sys.stderr, flush=True))
     return 0
 
@@ -113,25 +112,25 @@ def run_techniques(args) -> int:
     if args.lexical_only:
         if _missing_train_extra("sklearn") or _no_exported_model(args.out):
             return 1
-        from saidwhat.rhetoric.train import fit_lexical
+        from saidwhat.training.techniques import fit_lexical
 
         meta = fit_lexical(args.data, args.out, holdout=args.holdout)
         print(f"lexical technique classifier {args.out / meta['lexical']} (weight "
               f"{meta['lexical_weight']}), word CRF {args.out / meta['si_lexical']} (weight "
               f"{meta['si_lexical_weight']}, base {meta['si_lexical_base']})")
         return 0
-    if _missing_train_extra("torch", "saidwhat.rhetoric.train"):
+    if _missing_train_extra("torch", "saidwhat.training.techniques"):
         return 1
     if args.si_head_only:
         if _no_exported_model(args.out):
             return 1
-        from saidwhat.rhetoric.train import fit_si_head
+        from saidwhat.training.techniques import fit_si_head
 
         logging.basicConfig(level=logging.INFO)
         meta = fit_si_head(args.data, args.out, holdout=args.holdout)
         print(f"recurrent SI head {args.out / meta['si_head']} (weight {meta['si_head_weight']})")
         return 0
-    from saidwhat.rhetoric.train import TrainConfig, train
+    from saidwhat.training.techniques import TrainConfig, train
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("saidwhat.train").addHandler(logging.StreamHandler(sys.stderr))

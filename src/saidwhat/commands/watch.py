@@ -45,7 +45,7 @@ def _stop(signum, frame):
 
 
 def run(args) -> int:
-    from saidwhat.errors import SaidwhatError, error_line
+    from saidwhat.errors import SaidwhatError, error_line, print_error
     from saidwhat.pipeline import Options
     from saidwhat.store import open_store
     from saidwhat.watch import Watcher, parse_interval
@@ -57,7 +57,7 @@ def run(args) -> int:
                 raise SaidwhatError("bad_option", option=option, reason=f"{value} is out of range")
         store = open_store(args.db)
     except SaidwhatError as exc:
-        print(f"saidwhat: error [{exc.code}]: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
 
     def report(source: str, code: str, message: str) -> None:

@@ -21,6 +21,7 @@ from typing import Iterator, Optional
 from urllib.parse import urljoin, urlsplit
 
 from saidwhat.errors import SaidwhatError
+from saidwhat.read.listing import KIND_NAMES, FeedItem, listing_kind
 from saidwhat.read.text import MAX_CHARS
 from saidwhat.read.url import (DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, check_status, decode_content,
                                fetch, fetch_url, host_outlet, is_url, page_document)
@@ -31,27 +32,9 @@ MAX_LISTINGS = 100  # feeds and sitemaps fetched for one input
 MAX_FEEDS = 10  # feeds of one home page read
 MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's own limit per file
 
-KIND_NAMES = {"feed": "feed", "sitemap": "sitemap", "sitemapindex": "sitemap index",
-              "home": "home page"}
-_ROOTS = {b"rss": "feed", b"feed": "feed", b"rdf": "feed", b"urlset": "sitemap",
-          b"sitemapindex": "sitemapindex"}
-_ROOT = re.compile(rb"<(?:[\w.-]+:)?(rss|feed|rdf|urlset|sitemapindex)[\s>/]", re.I)
-_HEAD = 16384
-_PROLOG = ((b"<?", b"?>"), (b"<!--", b"-->"))
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SITEMAP_NS = ("", "http://www.sitemaps.org/schemas/sitemap/0.9",
                "http://www.google.com/schemas/sitemap/0.84")
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    """One article a feed or sitemap lists. ``url`` is "" for a feed entry with no link;
-    ``published`` a YYYY-MM-DD day; ``modified`` a sitemap's lastmod as written."""
-    url: str
-    title: Optional[str] = None
-    published: Optional[str] = None
-    outlet: Optional[str] = None
-    modified: Optional[str] = None
 
 
 @dataclass
@@ -63,39 +46,6 @@ class Listing:
     title: Optional[str] = None
     items: list[FeedItem] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
-
-
-def listing_kind(data: bytes) -> Optional[str]:
-    """"feed", "sitemap" or "sitemapindex" by the root element of ``data`` (past the XML
-    declaration, comments, processing instructions and a doctype), None for anything else.
-    The content decides, not the name: feeds are served from .php pages, sitemaps from paths
-    with no suffix, and an RSS file may be called anything."""
-    head = data[:_HEAD]
-    pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
-    # A loop rather than one regular expression: each step moves forward, so no head of
-    # unclosed comments can make it backtrack.
-    while True:
-        while pos < len(head) and head[pos] in b" \t\r\n":
-            pos += 1
-        for start, end in _PROLOG:
-            if head.startswith(start, pos):
-                close = head.find(end, pos + len(start))
-                if close < 0:
-                    return None
-                pos = close + len(end)
-                break
-        else:
-            if head[pos:pos + 9].lower() != b"<!doctype":
-                break
-            subset, close = head.find(b"[", pos), head.find(b">", pos)
-            if 0 <= subset < close:  # an internal subset holds ">" of its own
-                close = head.find(b"]", subset)
-                close = head.find(b">", close) if close >= 0 else -1
-            if close < 0:
-                return None
-            pos = close + 1
-    match = _ROOT.match(head, pos)
-    return _ROOTS[match.group(1).lower()] if match else None
 
 
 def parse_listing(data: bytes, url: str) -> Optional[Listing]:
@@ -214,7 +164,7 @@ def feed_links(html: bytes | str, url: str) -> list[str]:
     from trafilatura.feeds import FeedParameters, determine_feed
 
     if isinstance(html, bytes):
-        from saidwhat.read import decode_html
+        from saidwhat.read.items import decode_html
 
         try:
             html = decode_html(html)
@@ -243,14 +193,14 @@ def is_home_page(url: str) -> bool:
 def _link(base: str, link: str) -> str:
     """A listed link, absolute where ``base`` allows ("" for none). Its NUL and lone
     surrogates are replaced: it names the item in errors and the store."""
-    from saidwhat.read import plain_field
+    from saidwhat.read.items import plain_field
 
     link = plain_field(str(link)).strip()
     return urljoin(base, link) if link else ""
 
 
 def _plain(value) -> Optional[str]:
-    from saidwhat.read import plain_field
+    from saidwhat.read.items import plain_field
 
     return (plain_field(str(value)).strip() or None) if value else None
 
@@ -281,7 +231,7 @@ class _Reader:
         return unzipped(body, url, self.fetch_options["max_bytes"])
 
     def items(self, listing: Listing, depth: int = 0) -> Iterator:
-        from saidwhat.read import failure
+        from saidwhat.read.items import failure
 
         if listing.kind == "sitemapindex":
             if not listing.sitemaps:
@@ -318,7 +268,7 @@ class _Reader:
                 yield failure(item.url, exc)
 
     def listing_at(self, url: str, kind: str, depth: int) -> Iterator:
-        from saidwhat.read import failure
+        from saidwhat.read.items import failure
 
         try:
             listing = self.fetch_listing(url, kind)
@@ -332,7 +282,7 @@ def read_url(url: str, *, allow_private: bool = False, max_chars: int = MAX_CHAR
              timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator:
     """The articles of one URL: the page itself, or, when it is a feed, sitemap or sitemap
     index, or a site's home page that links feeds, every article they list (fetched lazily)."""
-    from saidwhat.read import failure
+    from saidwhat.read.items import failure
 
     reader = _Reader(allow_private=allow_private, max_chars=max_chars, timeout=timeout,
                      max_bytes=max_bytes)
@@ -365,7 +315,7 @@ def read_listing(data: bytes, source: str, *, allow_private: bool = False,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator:
     """The articles of a feed or sitemap already read (a file, stdin), each fetched lazily;
     ``source`` names it in errors and resolves relative links when it is a URL."""
-    from saidwhat.read import failure
+    from saidwhat.read.items import failure
 
     reader = _Reader(allow_private=allow_private, max_chars=max_chars, timeout=timeout,
                      max_bytes=max_bytes)

@@ -41,7 +41,7 @@ def read_parquet(path: str | Path, *, max_chars: int = MAX_CHARS, opener=None) -
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from saidwhat.read import JSONL_FIELDS, ReadFailure, document_id, record_item, source_name
+    from saidwhat.read.items import JSONL_FIELDS, ReadFailure, document_id, record_item, source_name
 
     source = source_name(path)
     number = 0

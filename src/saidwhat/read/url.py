@@ -19,14 +19,12 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 from urllib.parse import urljoin, urlsplit
 
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Document
-
-if TYPE_CHECKING:
-    from saidwhat.read.feeds import FeedItem
+from saidwhat.read.listing import KIND_NAMES, FeedItem, listing_kind
 
 DEFAULT_TIMEOUT = 20.0  # seconds for the whole fetch, redirects included
 DEFAULT_MAX_BYTES = 10_000_000  # an article page is rarely over 2 MB
@@ -301,7 +299,7 @@ def decode_content(body: bytes, encoding: Optional[str], url: str, max_bytes: in
 
 def fetch_url(url: str, *, allow_private: bool = False, timeout: float = DEFAULT_TIMEOUT,
               max_bytes: int = DEFAULT_MAX_BYTES, max_chars: Optional[int] = None,
-              listed: Optional["FeedItem"] = None) -> Document:
+              listed: Optional[FeedItem] = None) -> Document:
     """Fetch one article page and read it into a Document (``SaidwhatError`` on any failure).
 
     Outlet and date come from the page (trafilatura, then htmldate for the date) and, for the
@@ -317,10 +315,9 @@ def check_status(response: Response, url: str) -> None:
 
 
 def page_document(response: Response, url: str, *, max_chars: Optional[int] = None,
-                  listed: Optional["FeedItem"] = None) -> Document:
+                  listed: Optional[FeedItem] = None) -> Document:
     """The article of a fetched page (``url`` as asked for, before redirects)."""
-    from saidwhat.read import ReadFailure, read_bytes
-    from saidwhat.read.feeds import KIND_NAMES, listing_kind
+    from saidwhat.read.items import ReadFailure, read_bytes
     from saidwhat.read.text import MAX_CHARS
 
     check_status(response, url)

@@ -29,7 +29,7 @@ def read_warc(path: str | Path, *, max_chars: int = MAX_CHARS, opener=None) -> I
     a binary stream of the file (default: ``open``; the Spark job reads other file systems)."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    from saidwhat.read import ReadFailure, document_id, source_name
+    from saidwhat.read.items import ReadFailure, document_id, source_name
 
     opener = opener or _open_binary
     source = source_name(path)
@@ -136,7 +136,7 @@ def _check_record(record) -> Optional[str]:
 
 def _record_item(record, block: bytes, source: str, offset: int, max_chars: int):
     """The Document (or ReadFailure) of one response record; None when it is no article."""
-    from saidwhat.read import ReadFailure, document_id, read_bytes
+    from saidwhat.read.items import ReadFailure, document_id, read_bytes
     from saidwhat.read.url import complete_metadata
 
     url = record.headers.get("WARC-Target-URI") or None

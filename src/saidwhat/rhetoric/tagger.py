@@ -79,29 +79,31 @@ class Tagger:
                         if self.meta.get("si_head") else None)
         self.si_head_weight: float = float(self.meta.get("si_head_weight", 0.0))
 
-    # the two callables core.* expects
-    def _encode(self, ids: np.ndarray, mask: np.ndarray):
+    # the two callables core.* expects (tuning and the tests call them as the run time does)
+    def encode_windows(self, ids: np.ndarray, mask: np.ndarray):
+        """The encoder on a batch of windows: (states, P(piece inside a span)[, token techniques])."""
         return self.encoder.run(None, {"input_ids": ids, "attention_mask": mask})
 
-    def _head(self, feats: np.ndarray) -> np.ndarray:
+    def head_probs(self, feats: np.ndarray) -> np.ndarray:
+        """The span head: technique probabilities of span features."""
         return self.head.run(None, {"features": feats.astype(np.float32)})[0]
 
-    def _run(self, text: str):
+    def run(self, text: str):
         """Encoded text, window states and P(piece inside a span), the token head's mixed
         with the word CRF's."""
-        enc, hiddens, prob = self._run_encoder(text)
+        enc, hiddens, prob = self.run_encoder(text)
         if self.word_crf is not None and self.si_lexical_weight > 0:
             prob = word_crf.mix(prob, self.word_crf.piece_probs(text, enc.offsets),
                                 self.si_lexical_weight, self.si_lexical_base)
         return enc, hiddens, prob
 
-    def _run_encoder(self, text: str):
+    def run_encoder(self, text: str):
         enc = core.encode(self.tokenizer, text, self.max_len, self.stride)
         # one window per call: an article's last window is short, and batching it with full
         # ones pads it to 256 pieces; dynamic int8 also quantises a call's activations with one
         # scale, so a window's numbers would depend on its batch. On the fused encoder one
         # window per call was as fast as batches of 2 or 8, or faster (docs/techniques-model.md)
-        hiddens, prob = core.run_windows(enc, self._encode, batch_size=1)
+        hiddens, prob = core.run_windows(enc, self.encode_windows, batch_size=1)
         if self.si_head is not None and self.si_head_weight > 0:
             prob = si_head.mix(prob, self.si_head.probs(enc, hiddens), self.si_head_weight)
         return enc, hiddens, prob
@@ -109,7 +111,7 @@ class Tagger:
     def technique_probs(self, text: str, enc, hiddens, spans) -> np.ndarray:
         """[n_spans, n_techniques]: the span head's probabilities, mixed with the token
         technique head's (tech_mix) and the lexical classifier's (lexical_weight)."""
-        probs = core.classify(enc, hiddens, spans, self._head, len(self.techniques))
+        probs = core.classify(enc, hiddens, spans, self.head_probs, len(self.techniques))
         probs = core.mix_token_tech(enc, spans, probs, self.tech_mix)
         if self.lexical is not None and self.lexical_weight > 0:
             probs = lexical.combine(probs, self.lexical.probs(text, spans), self.lexical_weight)
@@ -120,7 +122,7 @@ class Tagger:
 
     def spans(self, text: str) -> list[tuple[int, int, float]]:
         """Span identification only: (start, end, score)."""
-        enc, _, prob = self._run(text)
+        enc, _, prob = self.run(text)
         return self._decode(enc, prob)
 
     def tag(self, text: str, min_score: float = 0.5) -> list[TechniqueSpan]:
@@ -132,7 +134,7 @@ class Tagger:
         Inside a span, the run of tokens at or above ``core_threshold`` (the span's core) is
         classified too, and reported as a nested span when its technique is not the span's
         (PTC nests spans: loaded language inside an exaggeration)."""
-        enc, hiddens, prob = self._run(text)
+        enc, hiddens, prob = self.run(text)
         return self.technique_spans(text, enc, hiddens, prob, min_score, self.core_threshold)
 
     def technique_spans(self, text: str, enc, hiddens, prob, min_score: float,
@@ -177,7 +179,7 @@ class Tagger:
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[str]:
         if not spans:
             return []
-        enc, hiddens, _ = self._run_encoder(text)   # the span probabilities are not needed
+        enc, hiddens, _ = self.run_encoder(text)   # the span probabilities are not needed
         probs = self.technique_probs(text, enc, hiddens, spans)
         return core.assign_labels(spans, probs, self.techniques)
 

@@ -8,7 +8,7 @@ the gold SI spans of the training articles only. Its marginal P(word inside a sp
 onto the encoder's word pieces and added to the token head's probability as evidence relative
 to a base level, p = head + w · (crf - base), before the span decoding (``si_lexical_weight``
 and ``si_lexical_base`` in ``tagger.json``, chosen on validation with
-``python -m saidwhat.rhetoric.tune``; docs/techniques-model.md, "Session 9"). The additive
+``python -m saidwhat.training.tune``; docs/techniques-model.md, "Session 9"). The additive
 form matters: a plain average pulls down every word the CRF has never seen — new vocabulary
 such as the founding example's "Russophobic hot air" — by the CRF's low default, while here a
 word the CRF knows nothing about keeps roughly the encoder's probability.

@@ -458,25 +458,24 @@ def job_options(args) -> JobOptions:
 
 def execute(args) -> int:
     """Run the job for parsed arguments; prints errors and the summary like ingest."""
-    from saidwhat.errors import SaidwhatError, error_line
+    from saidwhat.errors import SaidwhatError, error_line, print_error
 
     try:
         conf = dict(item.split("=", 1) for item in args.conf)
     except ValueError:
-        print(f"saidwhat: error [bad_option]: --conf takes KEY=VALUE, not {args.conf}",
-              file=sys.stderr)
+        print_error(SaidwhatError("bad_option", option="--conf",
+                                  reason=f"takes KEY=VALUE, not {args.conf}"))
         return 2
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        print(f"saidwhat: error [spark_missing]: {SaidwhatError('spark_missing')}",
-              file=sys.stderr)
+        print_error(SaidwhatError("spark_missing"))
         return 2
     spark = session(args.master, conf)
     try:
         summary = run(spark, job_options(args))
     except SaidwhatError as exc:
-        print(f"saidwhat: error [{exc.code}]: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     finally:
         spark.stop()

@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
-from urllib.parse import urlsplit
 
 from sqlalchemy import (bindparam, create_engine, delete, event, func, insert, select, text,
                         update)
@@ -28,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Analysis
 from saidwhat.store import rows
+from saidwhat.store.rows import outlet_of, parse_day
 from saidwhat.store import schema as S
 from saidwhat.store.identity import (Candidate, Identity, SpeakerIndex,
                                      identity_organization, speaker_groups)
@@ -57,40 +57,6 @@ def display_url(url: str) -> str:
     """The URL without a password, for messages."""
     url = re.sub(r"^postgresql\+psycopg://", "postgresql://", url)
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
-
-
-def parse_day(value: Any) -> Optional[dt.date]:
-    """The date of an ISO date or date-time (or a few common spellings); None if none."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text_value = str(value).strip()
-    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", text_value) or \
-        re.match(r"^(\d{4})/(\d{1,2})/(\d{1,2})", text_value)
-    if m:
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-    for fmt in ("%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(text_value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def outlet_of(meta: dict) -> Optional[str]:
-    if meta.get("outlet"):
-        return str(meta["outlet"])[:200]
-    url = meta.get("url")
-    if url:
-        host = urlsplit(str(url)).hostname or ""
-        return (host[4:] if host.startswith("www.") else host) or None
-    return None
 
 
 # Statements built once: SQLAlchemy then only binds parameters (the write path runs a dozen
@@ -459,11 +425,6 @@ class Store:
                 identity.aliases[alias] = n
                 identity.stored_aliases.add(alias)
         return SpeakerIndex(sorted(identities.values(), key=lambda i: i.id))
-
-    def speaker_index(self) -> SpeakerIndex:
-        """The identities as stored (a fresh copy, for inspection)."""
-        with self.engine.connect() as conn:
-            return self._load_index(conn)
 
     # -- reading ------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

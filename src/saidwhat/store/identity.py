@@ -170,11 +170,6 @@ def eligible(candidate: Candidate) -> bool:
     return candidate.type in IDENTITY_TYPES and bool(candidate.name and candidate.name.strip())
 
 
-def same_person(identity: Identity, candidate: Candidate) -> bool:
-    """Would ``candidate`` join ``identity``? (The two-sided rule, without the tie-breaks.)"""
-    return _person_score(identity, candidate, parse_name(candidate.name)) is not None
-
-
 def _person_score(identity: Identity, candidate: Candidate,
                   parts: Optional[NameParts]) -> Optional[int]:
     if identity.type != "PERSON" or parts is None:

@@ -9,7 +9,9 @@ the store takes them from the database, the Spark job from the content hash.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+import re
+from typing import Any, Optional
+from urllib.parse import urlsplit
 
 from saidwhat.model import (Analysis, Block, Entity, Figure, Span, Speaker, Statement,
                             TechniqueSpan)
@@ -20,9 +22,41 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
-def document_row(analysis: Analysis, digest: str) -> dict:
-    from saidwhat.store.db import outlet_of, parse_day
+def parse_day(value: Any) -> Optional[dt.date]:
+    """The date of an ISO date or date-time (or a few common spellings); None if none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text_value = str(value).strip()
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", text_value) or \
+        re.match(r"^(\d{4})/(\d{1,2})/(\d{1,2})", text_value)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    for fmt in ("%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y", "%Y%m%d"):
+        try:
+            return dt.datetime.strptime(text_value, fmt).date()
+        except ValueError:
+            continue
+    return None
 
+
+def outlet_of(meta: dict) -> Optional[str]:
+    if meta.get("outlet"):
+        return str(meta["outlet"])[:200]
+    url = meta.get("url")
+    if url:
+        host = urlsplit(str(url)).hostname or ""
+        return (host[4:] if host.startswith("www.") else host) or None
+    return None
+
+
+def document_row(analysis: Analysis, digest: str) -> dict:
     meta = analysis.meta or {}
     published = meta.get("published")
     return dict(

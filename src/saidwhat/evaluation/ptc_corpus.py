@@ -9,7 +9,10 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VALIDATION_IDS_FILE = Path(__file__).with_name("ptc_validation_ids.txt")
+import saidwhat.rhetoric
+
+# the committed split stays beside the technique model it validates
+VALIDATION_IDS_FILE = Path(saidwhat.rhetoric.__file__).with_name("ptc_validation_ids.txt")
 SPLIT_SEED = 20200911  # SemEval-2020 Task 11; fixed so the split never moves
 VALIDATION_FRACTION = 0.2
 

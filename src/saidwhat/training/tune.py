@@ -1,7 +1,7 @@
 """Choosing the span decoding (threshold, hysteresis, gap, minimum length) of an exported
 model on the validation split, with the shipped run time (int8 ONNX), and scoring it.
 
-    python -m saidwhat.rhetoric.tune MODEL_DIR [--data ../shared/data/ptc-train] [--write]
+    python -m saidwhat.training.tune MODEL_DIR [--data ../shared/data/ptc-train] [--write]
 """
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import itertools
 import json
 from pathlib import Path
 
-from saidwhat.rhetoric import core, lexical, ptc, word_crf
-from saidwhat.rhetoric.scorer import score_flc, score_si, score_tc
+from saidwhat.evaluation import ptc_corpus as ptc
+from saidwhat.evaluation.ptc_scorer import score_flc, score_si, score_tc
+from saidwhat.rhetoric import core, lexical, word_crf
 from saidwhat.rhetoric.tagger import Tagger
 
 MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -35,13 +36,13 @@ def run(model_dir: Path, data: Path, threads: int = 1):
     cached = []
     tc_cache = []
     for a in val:
-        enc, hiddens, prob = tagger._run_encoder(a.text)
+        enc, hiddens, prob = tagger.run_encoder(a.text)
         crf = (tagger.word_crf.piece_probs(a.text, enc.offsets)
                if tagger.word_crf is not None else None)
         cached.append((a, enc, prob, crf, hiddens))
         spans = [(s, e) for _, s, e in a.tc]
         if spans:
-            probs = core.classify(enc, hiddens, spans, tagger._head, len(tagger.techniques))
+            probs = core.classify(enc, hiddens, spans, tagger.head_probs, len(tagger.techniques))
             lex = tagger.lexical.probs(a.text, spans) if tagger.lexical is not None else None
             tc_cache.append((a, enc, spans, probs, lex))
     gold_tc = {a.id: a.tc for a in val}
@@ -96,7 +97,7 @@ def run(model_dir: Path, data: Path, threads: int = 1):
 
 def _with_word_crf(cached, weight: float, base: float):
     """(article, encoded text, window states, P(piece inside a span)) per cached article, with
-    the word CRF's evidence added at ``weight`` and ``base`` (as Tagger._run adds it)."""
+    the word CRF's evidence added at ``weight`` and ``base`` (as Tagger.run adds it)."""
     return [(a, enc, hiddens, prob if crf is None else word_crf.mix(prob, crf, weight, base))
             for a, enc, prob, crf, hiddens in cached]
 

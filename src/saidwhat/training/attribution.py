@@ -1,4 +1,4 @@
-"""Train the candidate scorer (scorer.py) on PolNeAR train: ``saidwhat train attribution``.
+"""Train the candidate scorer (saidwhat.attribute.scorer) on PolNeAR train: ``saidwhat train attribution``.
 
 Each candidate (candidates.py) of a train article is labelled positive when its content
 matches a gold content at >= 50% overlap and its cue word lies in that attribution's cue.
@@ -21,8 +21,8 @@ from saidwhat.model import overlap
 
 def candidate_rows(gold_docs, log=print):
     """(doc index, features, label) for every candidate of every article."""
-    from saidwhat.eval.polnear import hull
-    from saidwhat.pipeline import piece_readers
+    from saidwhat.evaluation.polnear import hull
+    from saidwhat.pieces import piece_readers
 
     rows = []
     started = time.time()
@@ -89,7 +89,7 @@ def _best_threshold(vec, model, rows, steps=range(4, 19)) -> tuple[float, float]
 
 
 def train(data_dir: Path, out: Path, *, seed: int = 13, log=print) -> dict:
-    from saidwhat.eval.polnear import load_split
+    from saidwhat.evaluation.polnear import load_split
 
     docs = load_split(data_dir, "train")
     log(f"PolNeAR train: {len(docs)} articles")

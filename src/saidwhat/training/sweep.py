@@ -3,7 +3,7 @@ each. One run of the shipped recipe takes 35 minutes on this project's 2-core CP
 comparison that separates a recipe from seed noise needs a GPU machine (about half a minute a
 run there); the recipe it picks is then trained with ``saidwhat train techniques`` as usual.
 
-    python -m saidwhat.rhetoric.sweep --device cuda --out DIR [--budget-s 480]
+    python -m saidwhat.training.sweep --device cuda --out DIR [--budget-s 480]
         [--recipes NAME ...] [--seeds N ...] [--probe-text FILE --probe-phrase TEXT ...]
 
 Every run trains on the 297 training articles of the split and is scored on the 74 validation
@@ -29,10 +29,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
+from saidwhat.evaluation.ptc_corpus import load_corpus
 from saidwhat.rhetoric import core
-from saidwhat.rhetoric.ptc import load_corpus
-from saidwhat.rhetoric.train import (TrainConfig, _examples, _torch_fns, averaged, encoder_dir,
-                                     evaluate, fit_model, predict, split_articles)
+from saidwhat.training.techniques import (TrainConfig, averaged, encoder_dir, evaluate, fit_model,
+                                          predict, split_articles, torch_fns, training_examples)
 
 BASE = TrainConfig(epochs=5, eval_each_epoch=False, ema_decay=0.995)
 RECIPES = {
@@ -53,7 +53,7 @@ CHUNK_BYTES = 15 * 2 ** 20
 def probe(torch, model, tk, text: str, phrases: list[str], stride: int) -> dict:
     """Peak P(span) over each phrase's word pieces (the first occurrence of the phrase)."""
     enc = core.encode(tk, text, stride=stride)
-    _, prob = core.run_windows(enc, _torch_fns(torch, model)[0])
+    _, prob = core.run_windows(enc, torch_fns(torch, model)[0])
     out = {}
     for phrase in phrases:
         start = text.find(phrase)
@@ -103,7 +103,7 @@ def run_recipe(torch, name: str, cfg: TrainConfig, examples, val_arts, tk, keep:
             return
         for variant, avg in ((name, None), (name + " +ema", average)):
             with averaged(model, avg):
-                res = evaluate(val_arts, *predict(val_arts, tk, *_torch_fns(torch, model),
+                res = evaluate(val_arts, *predict(val_arts, tk, *torch_fns(torch, model),
                                                   cfg.stride))
                 row = {"variant": variant, "seed": cfg.seed, "si_f1": round(res["si"]["f1"], 4),
                        "si_threshold": res["si_threshold"],
@@ -142,7 +142,7 @@ def main() -> None:
     train_arts, val_arts = split_articles(load_corpus(args.data), True, args.limit)
     tk = core.load_tokenizer(encoder_dir() / "tokenizer.json")
     probe_text = args.probe_text.read_text() if args.probe_text else None
-    examples = _examples(train_arts, tk, BASE.stride)   # no recipe changes the windows
+    examples = training_examples(train_arts, tk, BASE.stride)   # no recipe changes the windows
     results, states = [], {}
     t_start = time.time()
     longest = 0.0

@@ -1,7 +1,7 @@
-"""Train the content and source taggers (contents.py) on PolNeAR train:
+"""Train the content and source taggers (saidwhat.attribute.contents) on PolNeAR train:
 ``saidwhat train contents``.
 
-Every paragraph of every train article becomes one sequence: the features of contents.py
+Every paragraph of every train article becomes one sequence: the features of attribute/contents.py
 (parse + rule statements + scored candidates) and, per token, B/I/O of the gold contents (the
 outermost where gold contents nest, since one label sequence cannot hold both) and of the gold
 sources. Two CRFs are fitted on the same features, one per label set (one joint CRF over both
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from saidwhat import clean
-from saidwhat.attribute.contents import MODEL_PATH, sequence_features, source_model_path
+from saidwhat.attribute.contents import sequence_features, source_model_path
 from saidwhat.attribute.scorer import load_scorer
 
 
@@ -40,8 +40,8 @@ def gold_labels(bounds, gold_hulls, source_hulls=()) -> list[str]:
 
 def sequences(gold_docs, log=print):
     """[(doc index, features, labels)] for every paragraph of every article."""
-    from saidwhat.eval.polnear import hull
-    from saidwhat.pipeline import piece_readers
+    from saidwhat.evaluation.polnear import hull
+    from saidwhat.pieces import piece_readers
 
     scorer = load_scorer()
     rows = []
@@ -111,8 +111,8 @@ def _runs(labels) -> set[tuple[int, int]]:
     return runs
 
 
-def train(data_dir: Path, out: Path = MODEL_PATH, log=print, seed: int = 13) -> dict:
-    from saidwhat.eval.polnear import load_split
+def train(data_dir: Path, out: Path, log=print, seed: int = 13) -> dict:
+    from saidwhat.evaluation.polnear import load_split
 
     cache = os.environ.get("SAIDWHAT_CONTENT_CACHE")
     if cache and Path(cache).exists():

@@ -1,1 +1,0 @@
-"""Evaluation of saidwhat against annotated corpora: one module per corpus (``polnear``, ...)."""
