@@ -27,6 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
+from saidwhat import settings
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Analysis, Document, DocumentError
 from saidwhat.pipeline import BATCH_CHARS, BATCH_DOCS, Options, analyze, analyze_batch
@@ -65,7 +66,7 @@ def _start_worker(parent: int, kernel: bool, tagger_threads: int, nice: int) -> 
             pass
     # The encoder scales poorly past one thread (on 2 cores: 1 thread 5.4 articles/s,
     # 2 threads 6.3; two 1-thread processes about 2 x 5.4). SAIDWHAT_THREADS wins.
-    if not os.environ.get("SAIDWHAT_THREADS"):
+    if settings.tagger_threads() is None:
         from saidwhat.rhetoric import tagger
         tagger.configure(threads=tagger_threads)
     get_nlp()

@@ -12,12 +12,12 @@ variable ``SAIDWHAT_THREADS``.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 
 import numpy as np
 
+from saidwhat import settings
 from saidwhat.model import TechniqueSpan
 from saidwhat.rhetoric import core, lexical, si_head, word_crf
 
@@ -55,7 +55,7 @@ class Tagger:
         # nested spans: the core of a span (tokens >= this) classified on its own; None: off
         self.core_threshold: float | None = self.meta.get("core_threshold")
         if threads is None:
-            threads = int(os.environ.get("SAIDWHAT_THREADS", "0") or 0)
+            threads = settings.tagger_threads() or 0
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads  # 0: onnxruntime's default (all cores)
         opts.inter_op_num_threads = 1

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Iterator, Optional
 
+from saidwhat import settings
 from saidwhat.pipeline import Options
 from saidwhat.read.text import MAX_CHARS
 from saidwhat.spark import schema as SS
@@ -44,7 +45,7 @@ from saidwhat.spark import schema as SS
 # Set to a file name, a Python worker kills itself with SIGKILL once (the first to create the
 # file), on the second document it is about to analyse: the tests' way to make Spark retry a
 # task whose worker died.
-KILL_HOOK = "SAIDWHAT_SPARK_TEST_KILL"
+KILL_HOOK = settings.SPARK_TEST_KILL
 CHILD_TABLES = ["blocks", "entities", "statements", "statement_techniques", "techniques",
                 "figures"]
 STAGED = "analyses"
@@ -221,7 +222,7 @@ def _prepare_worker() -> None:
     global _worker_ready
     if _worker_ready:
         return
-    if not os.environ.get("SAIDWHAT_THREADS"):
+    if settings.tagger_threads() is None:
         from pyspark import TaskContext
 
         from saidwhat.rhetoric import tagger
@@ -232,7 +233,7 @@ def _prepare_worker() -> None:
 
 
 def _test_kill() -> None:
-    marker = os.environ.get(KILL_HOOK)
+    marker = settings.spark_test_kill()
     if not marker or _analysed != 2:
         return
     try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from sqlalchemy import (bindparam, create_engine, delete, event, func, insert, s
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from saidwhat import settings
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Analysis
 from saidwhat.store import rows
@@ -45,7 +45,7 @@ def content_hash(text: str) -> str:
 
 def database_url(db: Optional[str] = None) -> str:
     """An SQLAlchemy URL from a path, ``sqlite:///…`` or ``postgresql://…`` (psycopg 3)."""
-    db = db or os.environ.get("SAIDWHAT_DB") or DEFAULT_DB
+    db = db or settings.store_url() or DEFAULT_DB
     if re.match(r"^postgres(ql)?://", db):
         return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", db)
     if "://" in db:

@@ -9,13 +9,12 @@ is refitted on all train articles and written as JSON. Dev is never read here.
 from __future__ import annotations
 
 import json
-import os
-import pickle
 import random
 import time
 from pathlib import Path
 
 from saidwhat import clean
+from saidwhat.training.cache import cached
 from saidwhat.model import overlap
 
 
@@ -93,14 +92,8 @@ def train(data_dir: Path, out: Path, *, seed: int = 13, log=print) -> dict:
 
     docs = load_split(data_dir, "train")
     log(f"PolNeAR train: {len(docs)} articles")
-    cache = Path(os.environ["SAIDWHAT_CANDIDATE_CACHE"]) if os.environ.get(
-        "SAIDWHAT_CANDIDATE_CACHE") else None
-    if cache and cache.exists():
-        rows = pickle.loads(cache.read_bytes())
-    else:
-        rows = candidate_rows(docs, log)
-        if cache:
-            cache.write_bytes(pickle.dumps(rows))
+    rows = cached("attribution-candidates", Path(data_dir) / "train",
+                  lambda: candidate_rows(docs, log))
     positives = sum(r[2] for r in rows)
     log(f"{len(rows)} candidates, {positives} positive")
     order = list(range(len(docs)))

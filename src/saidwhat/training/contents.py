@@ -11,13 +11,12 @@ is refitted on all of them. Dev is never read here.
 """
 from __future__ import annotations
 
-import os
-import pickle
 import random
 import time
 from pathlib import Path
 
 from saidwhat import clean
+from saidwhat.training.cache import cached
 from saidwhat.attribute.contents import sequence_features, source_model_path
 from saidwhat.attribute.scorer import load_scorer
 
@@ -114,15 +113,12 @@ def _runs(labels) -> set[tuple[int, int]]:
 def train(data_dir: Path, out: Path, log=print, seed: int = 13) -> dict:
     from saidwhat.evaluation.polnear import load_split
 
-    cache = os.environ.get("SAIDWHAT_CONTENT_CACHE")
-    if cache and Path(cache).exists():
-        rows = pickle.loads(Path(cache).read_bytes())
-    else:
+    def build():
         docs = load_split(Path(data_dir), "train")
         log(f"building sequences for {len(docs)} PolNeAR train articles")
-        rows = sequences(docs, log=log)
-        if cache:
-            Path(cache).write_bytes(pickle.dumps(rows))
+        return sequences(docs, log=log)
+
+    rows = cached("content-sequences", Path(data_dir) / "train", build)
     ids = sorted({n for n, _, _ in rows})
     random.Random(seed).shuffle(ids)
     held = set(ids[: len(ids) // 5])
