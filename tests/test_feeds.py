@@ -332,3 +332,13 @@ def test_ingest_of_a_feed_stores_each_item_once(server, db):
     assert "stored 0, skipped 2" in again.stderr, again.stderr
     with open_store(db, create=False) as store:
         assert store.counts()["documents"] == 2
+
+
+def test_a_sitemap_with_a_tag_cut_short_is_read_not_a_crash():
+    """Found by benchmarks/hostile.py: lxml's recovering parser lets a tag cut to "news:"
+    through, and lxml's QName raised ValueError on it."""
+    body = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="n">'
+            b'<url><loc>http://127.0.0.1/a</loc><news:news><news:title>T</news:title>'
+            b'</news:news></url><url><loc>http://127.0.0.1/b</loc><news:')
+    listing = parse_listing(body, "http://127.0.0.1/sitemap")
+    assert [item.url for item in listing.items][:1] == ["http://127.0.0.1/a"]

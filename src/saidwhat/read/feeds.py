@@ -115,7 +115,7 @@ def parse_sitemap(data: bytes, url: str, kind: str = "sitemap") -> Listing:
                              no_network=True, load_dtd=False, recover=True, huge_tree=False)
     try:
         for _, element in events:
-            if not isinstance(element.tag, str) or etree.QName(element).localname != wanted:
+            if not isinstance(element.tag, str) or _name(element)[1] != wanted:
                 continue
             fields = _sitemap_fields(element)
             element.clear()  # a sitemap may list 50,000 pages: keep none of their elements
@@ -141,21 +141,29 @@ def parse_sitemap(data: bytes, url: str, kind: str = "sitemap") -> Listing:
 def _sitemap_fields(element) -> dict[str, str]:
     """loc and lastmod of a <url> or <sitemap>, and title and publication_date of its
     <news:news> (an image's or video's own loc and title are not the page's)."""
-    from lxml import etree
-
     fields: dict[str, str] = {}
     for child in element:
         if not isinstance(child.tag, str):
             continue
-        name = etree.QName(child)
-        if name.namespace in (None, *_SITEMAP_NS) and name.localname in ("loc", "lastmod"):
-            fields.setdefault(name.localname, (child.text or "").strip())
-        elif name.localname == "news":
+        namespace, local = _name(child)
+        if namespace in (None, *_SITEMAP_NS) and local in ("loc", "lastmod"):
+            fields.setdefault(local, (child.text or "").strip())
+        elif local == "news":
             for part in child:
-                if isinstance(part.tag, str) and etree.QName(part).localname in (
-                        "title", "publication_date"):
-                    fields.setdefault(etree.QName(part).localname, (part.text or "").strip())
+                if isinstance(part.tag, str) and _name(part)[1] in ("title", "publication_date"):
+                    fields.setdefault(_name(part)[1], (part.text or "").strip())
     return fields
+
+
+def _name(element) -> tuple[str | None, str]:
+    """(namespace or None, local name) of an element's ``{namespace}local`` tag. Split by hand:
+    lxml's QName validates the name and raises on what its recovering parser lets through
+    from a broken sitemap (a tag cut to "news:")."""
+    tag = element.tag
+    if tag.startswith("{") and "}" in tag:
+        namespace, local = tag[1:].split("}", 1)
+        return namespace, local
+    return None, tag
 
 
 def feed_links(html: bytes | str, url: str) -> list[str]:
