@@ -62,6 +62,17 @@ def http_server(handler):
         httpd.shutdown()
 
 
+def module_server(handler):
+    """A module-scoped ``server`` fixture: ``server = module_server(Handler)`` in a test module
+    gives its tests the base URL of ``http_server(Handler)``."""
+    @pytest.fixture(scope="module")
+    def server():
+        with http_server(handler) as url:
+            yield url
+
+    return server
+
+
 def pool_pids(executor) -> list[int]:
     """The worker processes of a ProcessPoolExecutor (none before it starts)."""
     try:

@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from conftest import QuietHandler, http_server
+from conftest import QuietHandler, module_server
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Document
 from saidwhat.read import ReadFailure, read_inputs
@@ -134,10 +134,7 @@ class Handler(QuietHandler):
             self._send(b"not here", "text/plain", status=404)
 
 
-@pytest.fixture(scope="module")
-def server():
-    with http_server(Handler) as url:
-        yield url
+server = module_server(Handler)
 
 
 def split(items):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import QuietHandler, http_server
+from conftest import QuietHandler, module_server
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Document
 from saidwhat.read import ReadFailure, read_inputs
@@ -181,10 +181,7 @@ class Handler(QuietHandler):
         else:
             self._send(b"?", "text/plain", status=404)
 
-@pytest.fixture(scope="module")
-def server():
-    with http_server(Handler) as url:
-        yield url
+server = module_server(Handler)
 
 
 def test_loopback_refused_unless_allowed(server):

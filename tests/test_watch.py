@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import QuietHandler, http_server
+from conftest import QuietHandler, module_server
 from test_chaos import table_rows
 from test_feeds import STORIES, story
 from test_ingest import counts, db, run_cli  # noqa: F401 (db: a store on SQLite and PostgreSQL)
@@ -79,10 +79,7 @@ class Handler(QuietHandler):
             self._send(b"not here", "text/plain", status=404)
 
 
-@pytest.fixture(scope="module")
-def server():
-    with http_server(Handler) as url:
-        yield url
+server = module_server(Handler)
 
 
 def hits(prefix: str = "") -> list[str]:

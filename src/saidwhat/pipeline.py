@@ -21,7 +21,7 @@ from saidwhat.attribute.scorer import load_scorer
 from saidwhat.attribute.speakers import SpeakerResolver
 from saidwhat.errors import SaidwhatError, message
 from saidwhat.figures import figures_in
-from saidwhat.language import check_english
+from saidwhat.language import SAMPLE_CHARS, check_english
 from saidwhat.model import Analysis, Document, DocumentError, Entity, Span, Statement
 from saidwhat.nlp import get_nlp
 from saidwhat.pieces import BATCH_CHARS, parse_pieces, readers, report_pieces
@@ -109,11 +109,21 @@ def _prepare(doc: Document, analysis: Analysis) -> list[tuple[int, int]]:
     analysis.blocks = clean.find_blocks(text, from_html=doc.format == "html")
     # before the parse, and on the report only: a French cookie banner on an English page
     # does not make it French
-    report = "\n".join(text[b.start:b.end] for b in analysis.blocks if b.kind == "report")
-    language = check_english(report)
+    language = check_english(_report_sample(text, analysis.blocks))
     if language is not None:
         analysis.meta["language"] = language
     return report_pieces(text, analysis.blocks)
+
+
+def _report_sample(text: str, blocks) -> str:
+    """The report blocks joined, only as far as the language check reads
+    (``language.SAMPLE_CHARS``): a 5M-character text is not copied whole for it."""
+    parts, size = [], 0
+    for block in blocks:
+        if block.kind == "report" and size < SAMPLE_CHARS:
+            parts.append(text[block.start:min(block.end, block.start + SAMPLE_CHARS)])
+            size += len(parts[-1]) + 1
+    return "\n".join(parts)
 
 
 def _analyze_parsed(text: str, analysis: Analysis, pieces, parses, options: Options) -> None:
