@@ -78,7 +78,7 @@ def child(size: int, techniques: bool) -> None:
                       "base_kb": base, "statements": len(analysis.statements),
                       "techniques": len(analysis.techniques),
                       "errors": [e.code for e in analysis.errors],
-                      "note": analysis.meta.get("techniques")}), flush=True)
+                      "note": analysis.techniques_note}), flush=True)
 
 
 def run(size: int, techniques: bool, timeout: float) -> dict:

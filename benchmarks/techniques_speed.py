@@ -15,17 +15,21 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 
+_threads = None  # the tagger threads of this process (set once by _init)
+
+
 def _init(threads: int) -> None:
+    global _threads
     from saidwhat.nlp import get_nlp
     from saidwhat.rhetoric import tagger
-    tagger.configure(threads=threads)
-    tagger.load_tagger()
+    _threads = threads
+    tagger.load_tagger(threads)
     get_nlp()
 
 
 def _tag(text: str) -> int:
     from saidwhat.rhetoric import tagger
-    return len(tagger.load_tagger().tag(text))
+    return len(tagger.load_tagger(_threads).tag(text))
 
 
 def _parse(text: str) -> int:
@@ -35,8 +39,9 @@ def _parse(text: str) -> int:
 
 def _analyze(item: tuple[int, str]) -> int:
     from saidwhat.model import Document
-    from saidwhat.pipeline import analyze
-    return len(analyze(Document(id=str(item[0]), text=item[1])).techniques)
+    from saidwhat.pipeline import Options, analyze, models_for
+    return len(analyze(Document(id=str(item[0]), text=item[1]), Options(),
+                       models_for(Options(), _threads)).techniques)
 
 
 def _timed(fn, items, workers: int) -> tuple[float, int]:

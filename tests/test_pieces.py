@@ -3,6 +3,8 @@ cover the report, end at paragraph ends (else at a space), and every offset a pi
 back is an offset into the whole text."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from saidwhat import clean, pipeline
 from saidwhat.pieces import report_pieces
 from saidwhat.model import Block, Document, TechniqueSpan
@@ -34,23 +36,22 @@ def test_a_line_longer_than_a_piece_is_cut_at_a_space_not_inside_a_word():
     assert text[e1 - 1] == " " and text[e1] != " "
 
 
-def test_a_long_report_is_tagged_a_piece_at_a_time_with_offsets_into_the_whole_text(monkeypatch):
-    from saidwhat.rhetoric import tagger
-
+def test_a_long_report_is_tagged_a_piece_at_a_time_with_offsets_into_the_whole_text():
     seen = []
 
-    def tag_every_reckless_waste(text, min_score=0.5):  # stands in for the model
-        seen.append(len(text))
-        spans, at = [], text.find("reckless waste")
-        while at >= 0:
-            spans.append(TechniqueSpan("Loaded_Language", at, at + 14, text[at:at + 14], 0.9))
-            at = text.find("reckless waste", at + 1)
-        return spans
+    class EveryRecklessWaste:  # stands in for the technique model
+        def tag(self, text, min_score=0.5):
+            seen.append(len(text))
+            spans, at = [], text.find("reckless waste")
+            while at >= 0:
+                spans.append(TechniqueSpan("Loaded_Language", at, at + 14, text[at:at + 14], 0.9))
+                at = text.find("reckless waste", at + 1)
+            return spans
 
-    monkeypatch.setattr(tagger, "tag_techniques", tag_every_reckless_waste)
+    options = Options(learned_candidates=False, learned_contents=False)
+    models = replace(pipeline.models_for(options), tagger=EveryRecklessWaste())
     copies = MAX_PIECE_CHARS // len(PARAGRAPH) + 40
-    analysis = analyze(Document(id="long", text=PARAGRAPH * copies),
-                       Options(learned_candidates=False, learned_contents=False))
+    analysis = analyze(Document(id="long", text=PARAGRAPH * copies), options, models)
     assert len(seen) >= 2 and max(seen) <= MAX_PIECE_CHARS
     assert len(analysis.techniques) == copies
     assert all(analysis.text[t.start:t.end] == "reckless waste" for t in analysis.techniques)

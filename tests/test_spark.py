@@ -119,9 +119,8 @@ def _frame(out, name):
 
 def test_statements_techniques_and_figures_equal_analyze(job, corpus):
     from saidwhat.model import Document
-    from saidwhat.pipeline import Options, analyze
+    from saidwhat.pipeline import Options, analyze, models_for
     from saidwhat.read import read_inputs
-    from saidwhat.rhetoric import tagger
     from saidwhat.store.db import content_hash
 
     out, summary = job
@@ -129,43 +128,41 @@ def test_statements_techniques_and_figures_equal_analyze(job, corpus):
     statements = _frame(out, "statements")
     techniques = _frame(out, "techniques")
     figures = _frame(out, "figures")
-    tagger.configure(threads=1)  # as in a Spark task: scores do not move with thread counts
-    try:
-        seen = set()
-        for item in read_inputs(corpus):
-            if not isinstance(item, Document) or content_hash(item.text) in seen:
-                continue
-            seen.add(content_hash(item.text))
-            analysis = analyze(item, Options())
-            doc = documents.loc[content_hash(item.text)]
-            assert doc["text"] == analysis.text and doc["source"] == item.source
-            mine = statements[statements.document_id == doc["id"]].sort_values("position")
-            assert len(mine) == len(analysis.statements) == doc["n_statements"]
-            for (_, row), st in zip(mine.iterrows(), analysis.statements):
-                assert plain(row.speaker_name, row.speaker_type, row.mention_kind) == (
-                    st.speaker.name or None, st.speaker.type, st.speaker.mention_kind)
-                assert plain(row.cue_text, row.cue_start, row.cue_end) == (
-                    st.cue.text, st.cue.start, st.cue.end)
-                assert plain(row.content_text, row.content_start, row.content_end) == (
-                    (st.content.text, st.content.start, st.content.end) if st.content
-                    else (None, None, None))
-                assert plain(row.continues) == (st.continues,)
-                assert plain(row.kind, row.act, row.stance, row.channel) == (
-                    st.kind, st.act, st.stance, st.channel)
-                assert row.confidence == pytest.approx(st.confidence)
-                assert plain(row.techniques) == (", ".join(st.techniques) or None,)
-            spans = techniques[techniques.document_id == doc["id"]]
-            assert sorted(zip(spans.technique, spans.start_char, spans.end_char)) == sorted(
-                (t.technique, t.start, t.end) for t in analysis.techniques)
-            assert sorted(spans.score.round(9)) == sorted(round(float(t.score), 9)
-                                                          for t in analysis.techniques)
-            numbers = figures[figures.document_id == doc["id"]]
-            position = dict(zip(mine.id, mine.position))
-            assert sorted(zip(numbers.text, numbers.value, numbers.start_char,
-                              numbers.statement_id.map(position))) == sorted(
-                (f.text, f.value, f.start, f.statement) for f in analysis.figures)
-    finally:
-        tagger.configure(threads=None)
+    # one tagger thread, as in a Spark task: scores do not move with thread counts
+    models = models_for(Options(), tagger_threads=1)
+    seen = set()
+    for item in read_inputs(corpus):
+        if not isinstance(item, Document) or content_hash(item.text) in seen:
+            continue
+        seen.add(content_hash(item.text))
+        analysis = analyze(item, Options(), models)
+        doc = documents.loc[content_hash(item.text)]
+        assert doc["text"] == analysis.text and doc["source"] == item.source
+        mine = statements[statements.document_id == doc["id"]].sort_values("position")
+        assert len(mine) == len(analysis.statements) == doc["n_statements"]
+        for (_, row), st in zip(mine.iterrows(), analysis.statements):
+            assert plain(row.speaker_name, row.speaker_type, row.mention_kind) == (
+                st.speaker.name or None, st.speaker.type, st.speaker.mention_kind)
+            assert plain(row.cue_text, row.cue_start, row.cue_end) == (
+                st.cue.text, st.cue.start, st.cue.end)
+            assert plain(row.content_text, row.content_start, row.content_end) == (
+                (st.content.text, st.content.start, st.content.end) if st.content
+                else (None, None, None))
+            assert plain(row.continues) == (st.continues,)
+            assert plain(row.kind, row.act, row.stance, row.channel) == (
+                st.kind, st.act, st.stance, st.channel)
+            assert row.confidence == pytest.approx(st.confidence)
+            assert plain(row.techniques) == (", ".join(st.techniques) or None,)
+        spans = techniques[techniques.document_id == doc["id"]]
+        assert sorted(zip(spans.technique, spans.start_char, spans.end_char)) == sorted(
+            (t.technique, t.start, t.end) for t in analysis.techniques)
+        assert sorted(spans.score.round(9)) == sorted(round(float(t.score), 9)
+                                                      for t in analysis.techniques)
+        numbers = figures[figures.document_id == doc["id"]]
+        position = dict(zip(mine.id, mine.position))
+        assert sorted(zip(numbers.text, numbers.value, numbers.start_char,
+                          numbers.statement_id.map(position))) == sorted(
+            (f.text, f.value, f.start, f.statement) for f in analysis.figures)
     assert len(seen) == summary.stored == N_POLNEAR + 1 + 2  # and the WARC's two good pages
     # the founding example: 11 statements of one speaker identity
     seed = documents[documents.source == str(SEED)].iloc[0]

@@ -230,7 +230,7 @@ def test_lexical_run_time_reproduces_scikit_learn(tmp_path):
 def test_shipped_tagger_mixes_in_the_lexical_classifier():
     from saidwhat.rhetoric.tagger import load_tagger
     t = load_tagger()
-    assert t.lexical is not None and 0 < t.lexical_weight < 1
+    assert t.lexical is not None and 0 < t.config.lexical_weight < 1
     text = "They call it a triumph. It is a disaster, a total disaster, a disaster!"
     spans = [(0, 22), (32, 40)]
     lex = t.lexical.probs(text, spans)
@@ -282,12 +282,12 @@ def test_word_crf_fits_and_spreads_word_probabilities_onto_pieces(tmp_path):
 def test_shipped_tagger_adds_the_word_crf_evidence():
     from saidwhat.rhetoric.tagger import load_tagger
     t = load_tagger()
-    assert t.word_crf is not None and t.si_lexical_weight > 0
+    assert t.word_crf is not None and t.config.si_lexical_weight > 0
     text = "They call it a triumph. It is a disaster, a total disaster, a disaster!"
     enc, _, mixed = t.run(text)
     _, _, head = t.run_encoder(text)
     assert mixed.shape == head.shape and not np.allclose(mixed, head)
-    assert np.abs(mixed - head).max() <= t.si_lexical_weight + 1e-6
+    assert np.abs(mixed - head).max() <= t.config.si_lexical_weight + 1e-6
 
 
 def test_train_lexical_only_needs_an_exported_model(tmp_path):

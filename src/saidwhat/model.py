@@ -157,8 +157,14 @@ class Analysis:
     techniques: list[TechniqueSpan] = field(default_factory=list)
     errors: list[DocumentError] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    # why ``techniques`` is empty when the tagger could not run ("unavailable: ..."); in the
+    # JSON it is ``meta.techniques`` (docs/output.md), not a field of its own
+    techniques_note: Optional[str] = field(default=None, metadata={"json": "meta.techniques"})
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         meta = data.pop("meta")
+        note = data.pop("techniques_note")
+        if note is not None:
+            meta["techniques"] = note
         return {"schema_version": SCHEMA_VERSION, **data, "meta": meta}

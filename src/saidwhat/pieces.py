@@ -54,9 +54,10 @@ def readers(text: str, pieces, parses) -> Iterator[PieceReader]:
 BATCH_CHARS = 60_000
 
 
-def parse_pieces(texts: Iterable[str]) -> Iterator:
-    """spaCy's parse of each text, in order, batched up to ``BATCH_CHARS``."""
-    nlp = get_nlp()
+def parse_pieces(texts: Iterable[str], nlp=None) -> Iterator:
+    """spaCy's parse of each text, in order, batched up to ``BATCH_CHARS`` (``nlp``: the loaded
+    pipeline, ``get_nlp()`` without one)."""
+    nlp = nlp if nlp is not None else get_nlp()
     group: list[str] = []
     size = 0
     for text in texts:

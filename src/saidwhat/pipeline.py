@@ -1,8 +1,8 @@
 """analyze(document) -> Analysis; a batch of documents parsed together (analyze_batch).
 
-``analyze`` is a pure function of its document: models load once per process (nlp.get_nlp,
-the technique tagger) and nothing else is kept between calls, so a Spark executor or a pool
-worker can run it as it is.
+``analyze`` is a pure function of its document and the models (``saidwhat.models.Models``, loaded
+once per process; without one the default models for the options): nothing else is kept between
+calls, so a Spark executor or a pool worker can run it as it is.
 """
 from __future__ import annotations
 
@@ -14,16 +14,15 @@ from typing import Iterable, Iterator, Optional
 from saidwhat import clean
 from saidwhat.attribute.acts import speech_act
 from saidwhat.attribute.channels import channel_of
-from saidwhat.attribute.contents import load_tagger, refine
+from saidwhat.attribute.contents import refine
 from saidwhat.attribute.extract import PieceReader, RawStatement
 from saidwhat.attribute.nonstatements import verdict
-from saidwhat.attribute.scorer import load_scorer
 from saidwhat.attribute.speakers import SpeakerResolver
 from saidwhat.errors import SaidwhatError, message
 from saidwhat.figures import figures_in
 from saidwhat.language import SAMPLE_CHARS, check_english
 from saidwhat.model import Analysis, Document, DocumentError, Entity, Span, Statement
-from saidwhat.nlp import get_nlp
+from saidwhat.models import Models, load_models
 from saidwhat.pieces import BATCH_CHARS, parse_pieces, readers, report_pieces
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT")
@@ -51,20 +50,33 @@ BATCH_DOCS = 16
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def analyze(doc: Document, options: Options = Options()) -> Analysis:
-    return analyze_batch([doc], options)[0]
+def models_for(options: Options, tagger_threads: Optional[int] = None) -> Models:
+    """The models ``options`` ask for (loaded once per process)."""
+    return load_models(techniques=options.techniques,
+                       learned_candidates=options.learned_candidates,
+                       learned_contents=options.learned_contents,
+                       content_model=options.content_model, tagger_threads=tagger_threads)
 
 
-def analyze_batch(docs: list[Document], options: Options = Options()) -> list[Analysis]:
+def analyze(doc: Document, options: Options = Options(),
+            models: Optional[Models] = None) -> Analysis:
+    return analyze_batch([doc], options, models)[0]
+
+
+def analyze_batch(docs: list[Document], options: Options = Options(),
+                  models: Optional[Models] = None) -> list[Analysis]:
     """``analyze`` of each document, their report pieces parsed together (``parse_pieces``);
     each result is exactly what ``analyze`` gives that document alone."""
+    if models is None:
+        models = models_for(options)
     analyses = [_new_analysis(doc) for doc in docs]
     jobs: list[tuple[int, list[tuple[int, int]]]] = []
     for i, (doc, analysis) in enumerate(zip(docs, analyses)):
         with _errors_into(analysis):
             jobs.append((i, _prepare(doc, analysis)))
     try:
-        parses = list(parse_pieces(docs[i].text[s:e] for i, pieces in jobs for s, e in pieces))
+        parses = list(parse_pieces((docs[i].text[s:e] for i, pieces in jobs for s, e in pieces),
+                                   models.nlp))
     except Exception:  # one document's failure must not stop the others: parse one by one
         parses = None
     at = 0
@@ -73,8 +85,8 @@ def analyze_batch(docs: list[Document], options: Options = Options()) -> list[An
             if parses is not None:
                 own, at = parses[at:at + len(pieces)], at + len(pieces)
             else:
-                own = list(parse_pieces(docs[i].text[s:e] for s, e in pieces))
-            _analyze_parsed(docs[i].text, analyses[i], pieces, own, options)
+                own = list(parse_pieces((docs[i].text[s:e] for s, e in pieces), models.nlp))
+            _analyze_parsed(docs[i].text, analyses[i], pieces, own, options, models)
     return analyses
 
 
@@ -126,10 +138,11 @@ def _report_sample(text: str, blocks) -> str:
     return "\n".join(parts)
 
 
-def _analyze_parsed(text: str, analysis: Analysis, pieces, parses, options: Options) -> None:
-    scorer = load_scorer() if options.learned_candidates else None
-    threshold = scorer.get("threshold", 0.5) if scorer else 1.0
-    taggers = load_tagger(options.content_model) if options.learned_contents and scorer else None
+def _analyze_parsed(text: str, analysis: Analysis, pieces, parses, options: Options,
+                    models: Models) -> None:
+    scorer = models.scorer if options.learned_candidates else None
+    threshold = scorer.threshold if scorer else 1.0
+    taggers = models.content_taggers if options.learned_contents and scorer else None
     resolver = SpeakerResolver()
     raw: list[tuple[PieceReader, RawStatement]] = []
     for reader in readers(text, pieces, parses):
@@ -210,7 +223,7 @@ def _analyze_parsed(text: str, analysis: Analysis, pieces, parses, options: Opti
                                                reader.ents))
 
     if options.techniques:
-        _add_techniques(analysis, options)
+        _add_techniques(analysis, options, models)
 
 
 def _paragraph_breaks(text: str, start: int, end: int) -> int:
@@ -218,27 +231,22 @@ def _paragraph_breaks(text: str, start: int, end: int) -> int:
     return len(re.findall(r"\n\s*", text[start:end])) if end > start else 0
 
 
-def _add_techniques(analysis: Analysis, options: Options) -> None:
+def _add_techniques(analysis: Analysis, options: Options, models: Models) -> None:
     """Technique spans inside report blocks, when the technique model is installed."""
-    try:
-        from saidwhat.rhetoric import tagger
-    except ImportError:
+    pieces = report_pieces(analysis.text, analysis.blocks)
+    if models.tagger is None:
+        if models.tagger_unavailable and pieces:
+            # Statements stand without techniques: say why the list is empty, fail nothing.
+            analysis.techniques_note = f"unavailable: {models.tagger_unavailable}"
         return
     spans = []
-    unavailable = getattr(tagger, "TaggerUnavailable", ImportError)
-    try:
-        # a piece at a time, as spaCy parses them: the encoder's states for every window of a
-        # text are held until its spans are classified (about 0.45 GB per million characters)
-        for start, end in report_pieces(analysis.text, analysis.blocks):
-            for span in tagger.tag_techniques(analysis.text[start:end],
-                                              min_score=options.min_score):
-                span.start += start
-                span.end += start
-                spans.append(span)
-    except unavailable as exc:
-        # Statements stand without techniques: say why the list is empty, fail nothing.
-        analysis.meta["techniques"] = f"unavailable: {exc}"
-        return
+    # a piece at a time, as spaCy parses them: the encoder's states for every window of a
+    # text are held until its spans are classified (about 0.45 GB per million characters)
+    for start, end in pieces:
+        for span in models.tagger.tag(analysis.text[start:end], min_score=options.min_score):
+            span.start += start
+            span.end += start
+            spans.append(span)
     analysis.techniques = spans
     for st in analysis.statements:
         if st.content:

@@ -30,7 +30,8 @@ from typing import Callable, Iterable, Iterator, Optional, TypeVar
 from saidwhat import settings
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import Analysis, Document, DocumentError
-from saidwhat.pipeline import BATCH_CHARS, BATCH_DOCS, Options, analyze, analyze_batch
+from saidwhat.pipeline import (BATCH_CHARS, BATCH_DOCS, Options, analyze, analyze_batch,
+                               models_for)
 
 T = TypeVar("T")
 
@@ -54,7 +55,7 @@ def warm_up() -> int:
     return 0
 
 
-def _start_worker(parent: int, kernel: bool, tagger_threads: int, nice: int) -> None:
+def _start_worker(parent: int, kernel: bool, nice: int) -> None:
     from saidwhat.nlp import get_nlp
     from saidwhat.workers import die_with_parent
 
@@ -64,12 +65,12 @@ def _start_worker(parent: int, kernel: bool, tagger_threads: int, nice: int) -> 
             os.nice(nice)
         except (OSError, AttributeError):
             pass
-    # The encoder scales poorly past one thread (on 2 cores: 1 thread 5.4 articles/s,
-    # 2 threads 6.3; two 1-thread processes about 2 x 5.4). SAIDWHAT_THREADS wins.
-    if settings.tagger_threads() is None:
-        from saidwhat.rhetoric import tagger
-        tagger.configure(threads=tagger_threads)
     get_nlp()
+
+
+def _analyze_in_worker(docs: list[Document], options: Options,
+                       tagger_threads: Optional[int]) -> list[Analysis]:
+    return analyze_batch(docs, options, models_for(options, tagger_threads))
 
 
 class AnalysisPool:
@@ -81,6 +82,12 @@ class AnalysisPool:
         self.workers = max(1, int(workers))
         self.nice = nice
         self.one_task_per_process = one_task_per_process
+        # The encoder scales poorly past one thread (on 2 cores: 1 thread 5.4 articles/s,
+        # 2 threads 6.3; two 1-thread processes about 2 x 5.4): each worker gets its share
+        # of the cores. SAIDWHAT_THREADS wins (None: the tagger reads it).
+        self.tagger_threads: Optional[int] = (
+            max(1, default_workers() // self.workers) if settings.tagger_threads() is None
+            else None)
         self._executor: Optional[ProcessPoolExecutor] = None
         self._lock = threading.Lock()
 
@@ -89,8 +96,7 @@ class AnalysisPool:
 
         # the kernel's parent-death signal follows the thread that starts a worker: only
         # safe when that is the main thread (saidwhat.workers)
-        initargs = (os.getpid(), started_by_main_thread(),
-                    max(1, default_workers() // self.workers), self.nice)
+        initargs = (os.getpid(), started_by_main_thread(), self.nice)
         return ProcessPoolExecutor(
             self.workers, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker, initargs=initargs,
@@ -143,7 +149,7 @@ class AnalysisPool:
 
     def submit(self, docs: list[Document], options: Options) -> tuple[ProcessPoolExecutor, Future]:
         executor = self.current()
-        return executor, executor.submit(analyze_batch, docs, options)
+        return executor, executor.submit(_analyze_in_worker, docs, options, self.tagger_threads)
 
     def alone(self, doc: Document, options: Options) -> Analysis:
         """``doc`` analysed by itself; ``worker_died`` when that breaks a pool too."""

@@ -57,5 +57,5 @@ def print_table(analysis: Analysis, console: Console | None = None) -> None:
     if analysis.techniques:
         console.print("techniques: " + "; ".join(
             f"{t.technique} “{t.text}” {t.score:.2f}" for t in analysis.techniques))
-    elif analysis.meta.get("techniques"):
-        console.print(f"[dim]techniques {analysis.meta['techniques']}[/dim]")
+    elif analysis.techniques_note:
+        console.print(f"[dim]techniques {analysis.techniques_note}[/dim]")

@@ -21,6 +21,7 @@ from saidwhat.attribute.cues import cue_lemma, cue_tokens
 from saidwhat.attribute.lexicon import (BELIEF_VERBS, DOCUMENT_WORDS, INFINITIVE_CONTENT_VERBS,
                                         PARTICIPLE_LINKS, SPEECH_VERBS, SUMMARY_ACTS)
 from saidwhat.attribute.quotes import Quote
+from saidwhat.attribute.scorer import AttributionScorer
 
 _SUBJECT_DEPS = ("nsubj",)
 # “…” ― Ana Ruiz: a dash after the closing mark and a capitalised name to the end of the line
@@ -141,33 +142,31 @@ class PieceReader:
         return any(q.start < pos < q.end - q.width for q in self.quotes)
 
     # -- the statements ------------------------------------------------------------------
-    def statements(self, scorer: Optional[dict] = None, threshold: float = 0.5
+    def statements(self, scorer: Optional[AttributionScorer] = None, threshold: float = 0.5
                    ) -> list[RawStatement]:
         """Rule statements, then (with a ``scorer``) the learnt candidates that score at least
         ``threshold`` and do not overlap a rule statement."""
         found, scored = self.scored(scorer)
         return self.accept(found, scored, threshold)
 
-    def scored(self, scorer: Optional[dict]) -> tuple[list[RawStatement], list[tuple[float, object]]]:
+    def scored(self, scorer: Optional[AttributionScorer]) -> tuple[list[RawStatement], list[tuple[float, object]]]:
         """The rule statements the scorer keeps, and every other candidate with its
         probability (empty without a scorer)."""
         found = self.rule_statements()
         if scorer is None:
             return found, []
-        from saidwhat.attribute.scorer import probability
-
-        rule_threshold = scorer.get("rule_threshold", 0.0)
+        rule_threshold = scorer.rule_threshold
         kept = []
         for st in found:
             features = self.rule_features(st)
             if features is not None:
-                st.confidence = round(probability(scorer, features), 3)
+                st.confidence = round(scorer.probability(features), 3)
                 # Bare quotes keep their place whatever the score: PolNeAR folds most of
                 # them into a neighbouring attribution, so it cannot teach their verdict.
                 if st.confidence < rule_threshold and st.extra.get("rule") != "bare":
                     continue
             kept.append(st)
-        return kept, [(probability(scorer, cand.features), cand) for cand in self.candidates(kept)]
+        return kept, [(scorer.probability(cand.features), cand) for cand in self.candidates(kept)]
 
     def accept(self, found: list[RawStatement], scored: list[tuple[float, object]],
                threshold: float) -> list[RawStatement]:

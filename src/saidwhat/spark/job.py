@@ -212,24 +212,21 @@ def partition_of(key) -> int:
     return int(digest[:8], 16) if digest != "~" else zlib.crc32(order.encode())
 
 
-_worker_ready = False
 _analysed = 0
 
 
-def _prepare_worker() -> None:
-    """Once per Python worker: the tagger's threads, as many as a task's cores (the analyses
-    of the tasks beside it use the other cores)."""
-    global _worker_ready
-    if _worker_ready:
-        return
+def _task_models(options: Options):
+    """The models for a task: the tagger with as many threads as a task's cores (the analyses
+    of the tasks beside it use the other cores), unless SAIDWHAT_THREADS says otherwise."""
+    from saidwhat.pipeline import models_for
+
+    threads = None
     if settings.tagger_threads() is None:
         from pyspark import TaskContext
 
-        from saidwhat.rhetoric import tagger
-
         context = TaskContext.get()
-        tagger.configure(threads=max(1, context.cpus() if context is not None else 1))
-    _worker_ready = True
+        threads = max(1, context.cpus() if context is not None else 1)
+    return models_for(options, threads)
 
 
 def _test_kill() -> None:
@@ -249,7 +246,7 @@ def analyze_partition(items, *, options: Options) -> Iterator[tuple]:
     global _analysed
     from saidwhat.pipeline import analyze
 
-    _prepare_worker()
+    models = _task_models(options)
     last = have = None
     for (digest, order), item in items:
         if digest == "~":
@@ -264,7 +261,7 @@ def analyze_partition(items, *, options: Options) -> Iterator[tuple]:
             last = digest
             _analysed += 1
             _test_kill()
-            yield staged_analysis(analyze(item, options), digest, order)
+            yield staged_analysis(analyze(item, options, models), digest, order)
 
 
 # -- driver side --------------------------------------------------------------------------------

@@ -66,8 +66,7 @@ def document_row(analysis: Analysis, digest: str) -> dict:
         published_day=parse_day(published), title=meta.get("title"),
         format=meta.get("format"), text=analysis.text,
         n_statements=len(analysis.statements),
-        techniques_note=meta.get("techniques") if isinstance(meta.get("techniques"), str)
-        else None,
+        techniques_note=analysis.techniques_note,
         ingested_at=now())
 
 
@@ -139,10 +138,9 @@ def analysis_from_rows(document: dict, blocks: list[dict], statements: list[dict
     name and type as the pipeline builds it."""
     meta = {k: document[k] for k in ("url", "outlet", "published", "title", "format")
             if document.get(k)}
-    if document.get("techniques_note"):
-        meta["techniques"] = document["techniques_note"]
     text = document["text"]
-    analysis = Analysis(id=document["doc_key"], source=document["source"], text=text, meta=meta)
+    analysis = Analysis(id=document["doc_key"], source=document["source"], text=text, meta=meta,
+                        techniques_note=document.get("techniques_note") or None)
     analysis.blocks = [Block(b["start_char"], b["end_char"], b["kind"], b["label"])
                        for b in blocks]
     position_of: dict[int, int] = {}

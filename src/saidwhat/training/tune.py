@@ -6,6 +6,7 @@ model on the validation split, with the shipped run time (int8 ONNX), and scorin
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 from pathlib import Path
@@ -105,14 +106,14 @@ def _with_word_crf(cached, weight: float, base: float):
 def choose_core_threshold(tagger, cached, decoding: dict, tc, min_score: float = 0.5) -> dict:
     """FLC (span and technique) F1 of ``tag()`` at the default min_score for each nested-span
     threshold, with the chosen decoding and mixing weights."""
-    tagger.threshold, tagger.high = decoding["threshold"], decoding["high"]
-    tagger.gap, tagger.min_chars = decoding["gap"], decoding["min_chars"]
-    tagger.si_lexical_weight = decoding.get("si_lexical_weight", 0.0)
-    tagger.si_lexical_base = decoding.get("si_lexical_base", 0.0)
-    tagger.tech_mix = tc.mix
-    tagger.lexical_weight = tc.lexical_weight
+    tagger.config = dataclasses.replace(
+        tagger.config, threshold=decoding["threshold"], high=decoding["high"],
+        gap=decoding["gap"], min_chars=decoding["min_chars"],
+        si_lexical_weight=decoding.get("si_lexical_weight", 0.0),
+        si_lexical_base=decoding.get("si_lexical_base", 0.0),
+        tech_mix=tc.mix, lexical_weight=tc.lexical_weight)
     gold = {a.id: a.tc for a, *_ in cached}
-    mixed = _with_word_crf(cached, tagger.si_lexical_weight, tagger.si_lexical_base)
+    mixed = _with_word_crf(cached, tagger.config.si_lexical_weight, tagger.config.si_lexical_base)
     scores = {}
     for threshold in CORE_THRESHOLDS:
         pred = {a.id: [(t.technique, t.start, t.end) for t in

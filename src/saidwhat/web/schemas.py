@@ -36,7 +36,8 @@ def contract_model(cls: type, models: dict[type, type[BaseModel]], *, doc: str =
     """The API model ``<Name>Model`` of the dataclass ``cls``: its fields in order, all
     required, after the ``first`` ones ((type, default) pairs as ``create_model`` takes)."""
     hints = typing.get_type_hints(cls, include_extras=True)
-    fields = {f.name: (_api_type(hints[f.name], models), ...) for f in dataclasses.fields(cls)}
+    fields = {f.name: (_api_type(hints[f.name], models), ...) for f in dataclasses.fields(cls)
+              if "json" not in f.metadata}  # a field the JSON carries elsewhere (meta)
     derived = create_model(f"{cls.__name__}Model", __config__=_CONTRACT, __doc__=doc or None,
                            __module__=__name__, **first, **fields)
     models[cls] = derived
