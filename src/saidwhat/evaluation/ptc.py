@@ -1,9 +1,11 @@
 """``saidwhat eval ptc``: the SemEval-2020 Task 11 evaluation of the technique tagger.
 
-    saidwhat eval ptc --articles DIR --si-labels FILE --tc-labels FILE [--predictions-out FILE]
+    saidwhat eval ptc --articles DIR --si-labels FILE --tc-labels FILE [--ids FILE]
+                      [--model DIR] [--predictions-out FILE]
 
 SI: the tagger's spans against the gold SI spans (partial-overlap P/R/F1 over merged spans).
 TC: the gold TC spans are given and the tagger names their techniques (micro-F1).
+FLC: the spans and techniques of ``tag()`` at the default min-score, as ``analyze`` marks them.
 ``--predictions-out FILE`` writes ``FILE.si`` (``id<TAB>start<TAB>end``) and ``FILE.tc``
 (``id<TAB>technique<TAB>start<TAB>end``).
 """
@@ -26,6 +28,8 @@ def add_ptc_parser(corpora) -> argparse.ArgumentParser:
     p.add_argument("--ids", type=Path, default=None,
                    help="score only the article ids listed in this file (e.g. the validation "
                         "split, src/saidwhat/rhetoric/ptc_validation_ids.txt)")
+    p.add_argument("--model", type=Path, default=None, metavar="DIR",
+                   help="an exported model folder (default: the shipped model)")
     p.add_argument("--predictions-out", type=Path, default=None, metavar="FILE",
                    help="write FILE.si and FILE.tc")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
@@ -35,14 +39,14 @@ def add_ptc_parser(corpora) -> argparse.ArgumentParser:
 
 def run_ptc(args) -> int:
     from saidwhat.evaluation import ptc_corpus as ptc
-    from saidwhat.evaluation.ptc_scorer import score_si, score_tc
-    from saidwhat.rhetoric.tagger import TaggerUnavailable, load_tagger
+    from saidwhat.evaluation.ptc_scorer import score_flc, score_si, score_tc
+    from saidwhat.rhetoric.tagger import Tagger, TaggerUnavailable, load_tagger
 
     if not args.articles.is_dir():
         print(f"saidwhat eval ptc: no folder {args.articles}", file=sys.stderr)
         return 2
     try:
-        tagger = load_tagger()
+        tagger = Tagger(args.model) if args.model else load_tagger()
     except TaggerUnavailable as e:
         print(f"saidwhat eval ptc: {e}", file=sys.stderr)
         return 1
@@ -58,8 +62,11 @@ def run_ptc(args) -> int:
         gold_tc = {k: v for k, v in gold_tc.items() if k in texts}
     pred_si: dict = {}
     pred_tc: dict = {}
+    pred_flc: dict = {}
     for aid, text in texts.items():
         pred_si[aid] = [(s, e) for s, e, _ in tagger.spans(text)]
+        if gold_tc is not None:  # spans and techniques as `analyze` marks them
+            pred_flc[aid] = [(t.technique, t.start, t.end) for t in tagger.tag(text)]
         if gold_tc is not None and gold_tc.get(aid):
             spans = [(s, e) for _, s, e in gold_tc[aid]]
             pred_tc[aid] = [(t, s, e) for t, (s, e) in zip(tagger.classify(text, spans), spans)]
@@ -71,6 +78,9 @@ def run_ptc(args) -> int:
     if gold_tc is not None:
         t = score_tc(pred_tc, gold_tc)
         result["tc"] = {"micro_f1": t.f1, "spans": t.n_gold, "per_technique": t.per_technique}
+        f = score_flc(pred_flc, gold_tc)
+        result["flc"] = {"precision": f.precision, "recall": f.recall, "f1": f.f1,
+                         "min_score": 0.5}
     if args.predictions_out:
         out = args.predictions_out
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -102,4 +112,9 @@ def format_report(result: dict) -> str:
         for name, v in sorted(t["per_technique"].items(), key=lambda kv: -kv[1]["support"]):
             lines.append(f"    {name:<38} F1 {v['f1']:.3f}  P {v['precision']:.3f}  "
                          f"R {v['recall']:.3f}  n={v['support']}")
+    if "flc" in result:
+        f = result["flc"]
+        lines.append(f"FLC (spans and techniques as analyze marks them, min-score "
+                     f"{f['min_score']})  precision {f['precision']:.4f}  recall "
+                     f"{f['recall']:.4f}  F1 {f['f1']:.4f}")
     return "\n".join(lines)

@@ -15,6 +15,12 @@ import saidwhat.rhetoric
 VALIDATION_IDS_FILE = Path(saidwhat.rhetoric.__file__).with_name("ptc_validation_ids.txt")
 SPLIT_SEED = 20200911  # SemEval-2020 Task 11; fixed so the split never moves
 VALIDATION_FRACTION = 0.2
+# The 74 validation articles cut in two by article (issue 14): every choice (decoding, mixing
+# weights, thresholds, recipes) is made on the tuning part; the confirmation part only
+# reports. The training part is the other 297 articles, as before.
+TUNING_IDS_FILE = Path(__file__).with_name("ptc_tuning_ids.txt")
+CONFIRMATION_IDS_FILE = Path(__file__).with_name("ptc_confirmation_ids.txt")
+TUNING_SEED = 20261203
 
 
 @dataclass
@@ -87,3 +93,23 @@ def make_validation_ids(ids: list[str], fraction: float = VALIDATION_FRACTION,
 def validation_ids() -> list[str]:
     """The committed validation split: 20% of the training articles, chosen by article."""
     return [l.strip() for l in VALIDATION_IDS_FILE.read_text().splitlines() if l.strip()]
+
+
+def make_tuning_split(ids: list[str], seed: int = TUNING_SEED) -> tuple[list[str], list[str]]:
+    """(tuning, confirmation): the validation ids halved at random, by article."""
+    ids = sorted(ids)
+    random.Random(seed).shuffle(ids)
+    half = len(ids) // 2
+    return sorted(ids[:half]), sorted(ids[half:])
+
+
+def read_ids(path: str | Path) -> list[str]:
+    return [l.strip() for l in Path(path).read_text().splitlines() if l.strip()]
+
+
+def split_ids(name: str) -> list[str]:
+    """The committed ids of one part: "validation" (tuning + confirmation), "tuning" or
+    "confirmation"; any other name is read as a file of ids."""
+    files = {"validation": VALIDATION_IDS_FILE, "tuning": TUNING_IDS_FILE,
+             "confirmation": CONFIRMATION_IDS_FILE}
+    return read_ids(files.get(name, name))

@@ -1,7 +1,8 @@
-"""Choosing the span decoding (threshold, hysteresis, gap, minimum length) of an exported
-model on the validation split, with the shipped run time (int8 ONNX), and scoring it.
+"""Choosing the span decoding (threshold, hysteresis, gap, minimum length) and the mixing
+weights of an exported model on a part of the validation split, with the shipped run time
+(int8 ONNX), and scoring it there.
 
-    python -m saidwhat.training.tune MODEL_DIR [--data ../shared/data/ptc-train] [--write]
+    python -m saidwhat.training.tune MODEL_DIR [--part tuning] [--data ../shared/data/ptc-train] [--write]
 """
 from __future__ import annotations
 
@@ -30,10 +31,12 @@ GRID = {
 }
 
 
-def run(model_dir: Path, data: Path, threads: int = 1):
+def run(model_dir: Path, data: Path, threads: int = 1, part: str = "validation"):
+    """Every setting scored on the articles of ``part`` (ptc_corpus.split_ids: "tuning" for
+    choices that the confirmation part is to check)."""
     tagger = Tagger(model_dir, threads)
     arts = {a.id: a for a in ptc.load_corpus(data)}
-    val = [arts[i] for i in ptc.validation_ids()]
+    val = [arts[i] for i in ptc.split_ids(part)]
     cached = []
     tc_cache = []
     for a in val:
@@ -133,11 +136,14 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path("../shared/data/ptc-train"))
     ap.add_argument("--write", action="store_true", help="store the best decoding in tagger.json")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--part", default="validation",
+                    help="the articles to choose on: validation (74), tuning (37 of them; the "
+                         "other 37, confirmation, are then left to report), or a file of ids")
     args = ap.parse_args()
-    results, plain, tc, flc, n = run(args.model_dir, args.data, args.threads)
+    results, plain, tc, flc, n = run(args.model_dir, args.data, args.threads, args.part)
     best, sc = results[0]
     report = {
-        "articles": n,
+        "articles": n, "part": args.part,
         "si_best": {"decoding": best, "precision": sc.precision, "recall": sc.recall, "f1": sc.f1},
         "si_plain_threshold": {"decoding": plain[0], "precision": plain[1].precision,
                                "recall": plain[1].recall, "f1": plain[1].f1},
@@ -149,7 +155,7 @@ def main() -> None:
         "flc": flc,
     }
     print(json.dumps(report, indent=1))
-    (args.model_dir / "validation_int8.json").write_text(json.dumps(report, indent=1))
+    (args.model_dir / f"{Path(args.part).stem}_int8.json").write_text(json.dumps(report, indent=1))
     if args.write:
         meta_path = args.model_dir / "tagger.json"
         meta = json.loads(meta_path.read_text())
@@ -158,6 +164,7 @@ def main() -> None:
         if "lexical" in meta:
             meta["lexical_weight"] = tc.lexical_weight
         meta["core_threshold"] = flc["core_threshold"]
+        meta["tuned_on"] = args.part
         meta["validation_int8"] = {"si_f1": sc.f1, "si_precision": sc.precision,
                                    "si_recall": sc.recall, "tc_micro_f1": tc.f1}
         meta_path.write_text(json.dumps(meta, indent=1))

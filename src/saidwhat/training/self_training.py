@@ -1,0 +1,92 @@
+"""Self-training of the tagger's lexical second opinions on unlabelled news (issue 14).
+
+The exported model in MODEL_DIR is the teacher: it tags unlabelled articles (PolNeAR's texts,
+which are news of the kind saidwhat reads, not PTC's outlets), and its confident spans become
+silver labels. The word CRF (SI evidence) and the lexical technique classifier are then refit
+on the PTC training articles' gold spans plus the silver ones, as the SemEval-2020 winners
+self-trained on unlabelled news; the encoder is not retrained (that is the 45-minute CPU run).
+
+    python -m saidwhat.training.self_training MODEL_DIR --unlabelled DIR [DIR ...]
+        [--data ../shared/data/ptc-train] [--holdout] [--min-score 0.7] [--limit N]
+
+``--holdout`` fits on the 297 training articles of the split (MODEL_DIR then holds a model of
+that run), else on all 371. Writes the two lexical files into MODEL_DIR and records the
+silver data in its tagger.json (``self_training``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from pathlib import Path
+
+from saidwhat.evaluation.ptc_corpus import load_corpus, read_text
+from saidwhat.rhetoric import lexical, word_crf
+from saidwhat.rhetoric.catalogue import TECHNIQUES
+from saidwhat.rhetoric.tagger import Tagger
+from saidwhat.training.techniques import LEXICAL_FILE, WORD_CRF_FILE, split_articles
+
+log = logging.getLogger("saidwhat.self_training")
+MIN_SCORE = 0.7   # a silver span's peak P(propaganda); the decoding's spans below it are noise
+
+
+def unlabelled_texts(folders: list[Path], limit: int | None = None) -> list[tuple[str, str]]:
+    """(name, text) of every ``*.txt`` under the folders, in name order."""
+    files = sorted(f for d in folders for f in Path(d).rglob("*.txt"))
+    if limit:
+        files = files[:limit]
+    return [(str(f), read_text(f)) for f in files]
+
+
+def silver_spans(teacher: Tagger, texts: list[tuple[str, str]], min_score: float):
+    """(text, SI spans, technique spans) per text: the teacher's spans at ``min_score``."""
+    out = []
+    for _, text in texts:
+        tagged = [t for t in teacher.tag(text, min_score=min_score)]
+        si = sorted({(t.start, t.end) for t in tagged})
+        tc = [(t.technique, t.start, t.end) for t in tagged]
+        out.append((text, si, tc))
+    return out
+
+
+def fit(model_dir: Path, data: Path, unlabelled: list[Path], holdout: bool,
+        min_score: float = MIN_SCORE, limit: int | None = None, threads: int = 0) -> dict:
+    t0 = time.time()
+    teacher = Tagger(model_dir, threads)
+    texts = unlabelled_texts(unlabelled, limit)
+    silver = silver_spans(teacher, texts, min_score)
+    gold, _ = split_articles(load_corpus(data), holdout)
+    items = [(a.text, (s, e), t) for a in gold for t, s, e in a.tc]
+    items += [(text, (s, e), t) for text, _, tc in silver for t, s, e in tc]
+    lex = lexical.fit(items, TECHNIQUES, model_dir / LEXICAL_FILE)
+    crf = word_crf.fit([(a.text, a.si) for a in gold] + [(text, si) for text, si, _ in silver],
+                       model_dir / WORD_CRF_FILE)
+    record = {"unlabelled": [str(d) for d in unlabelled], "texts": len(texts),
+              "silver_spans": sum(len(si) for _, si, _ in silver), "min_score": min_score,
+              "gold_articles": len(gold), "lexical": lex, "word_crf": crf,
+              "seconds": round(time.time() - t0)}
+    meta_path = model_dir / "tagger.json"
+    meta = json.loads(meta_path.read_text())
+    meta["self_training"] = record
+    meta_path.write_text(json.dumps(meta, indent=1))
+    return record
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("model_dir", type=Path)
+    ap.add_argument("--unlabelled", type=Path, nargs="+", required=True)
+    ap.add_argument("--data", type=Path, default=Path("../shared/data/ptc-train"))
+    ap.add_argument("--holdout", action="store_true")
+    ap.add_argument("--min-score", type=float, default=MIN_SCORE)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=0)
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.INFO)
+    print(json.dumps(fit(args.model_dir, args.data, args.unlabelled, args.holdout,
+                         args.min_score, args.limit, args.threads), indent=1))
+
+
+if __name__ == "__main__":
+    main()
