@@ -152,7 +152,7 @@ def test_statements_techniques_and_figures_equal_analyze(job, corpus):
             assert plain(row.kind, row.act, row.stance, row.channel) == (
                 st.kind, st.act, st.stance, st.channel)
             assert row.confidence == pytest.approx(st.confidence)
-            assert plain(row.techniques) == (", ".join(st.techniques) or None,)
+            assert plain(row.techniques) == ("; ".join(st.techniques) or None,)
         spans = techniques[techniques.document_id == doc["id"]]
         assert sorted(zip(spans.technique, spans.start_char, spans.end_char)) == sorted(
             (t.technique, t.start, t.end) for t in analysis.techniques)
@@ -305,3 +305,36 @@ def test_load_of_an_output_without_sentence_columns_gives_each_statement_its_own
         ends = [row[k] for k in ("cue_end", "mention_end", "content_end")
                 if row[k] == row[k] and row[k] is not None]
         assert (row["sentence_start"], row["sentence_end"]) == (min(starts), max(ends))
+
+
+def test_load_of_an_output_before_schema_5_counts_words_and_rejoins_techniques(job, tmp_path):
+    """A Spark output written before documents had their report words, and when a
+    statement's techniques were joined by ", ", loads with both as the job writes them now."""
+    import shutil
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from saidwhat.store import open_store
+
+    out = tmp_path / "old"
+    shutil.copytree(job[0], out)
+    for part in (out / "documents").rglob("*.parquet"):
+        pq.write_table(pq.read_table(part).drop_columns(["words"]), part)
+    for part in (out / "statements").rglob("*.parquet"):
+        table = pq.read_table(part)
+        at = table.column_names.index("techniques")
+        pq.write_table(table.set_column(at, "techniques", pc.replace_substring(
+            table.column(at), "; ", ", ")), part)
+    db = str(tmp_path / "old.db")
+    _load(out, db)
+    documents, statements = _frame(job[0], "documents"), _frame(job[0], "statements")
+    with open_store(db, create=False) as store:
+        words = store.sql("SELECT content_hash, words FROM documents")
+        techniques = store.sql("SELECT techniques FROM statements")["techniques"]
+    assert dict(zip(words.content_hash, words.words)) == dict(zip(documents.content_hash,
+                                                                  documents.words))
+    assert words.words.sum() > 10_000
+    joined = sorted(t for t in statements.techniques if isinstance(t, str))
+    assert any("; " in t for t in joined)  # statements with two techniques, to rejoin
+    assert sorted(t for t in techniques if isinstance(t, str)) == joined

@@ -121,10 +121,11 @@ def corpus():
                     ("Officials", "the talks would resume on Friday",
                      dict(stype="GROUP", channel="thought")),
                     ("The Kremlin", "the report was a provocation",
-                     dict(act="dismissal", stype="ORG", techniques=["loaded_language"]))],
+                     dict(act="dismissal", stype="ORG", techniques=["Loaded_Language"]))],
                 outlet="RT", published="2016-09-12"),
         article(2, [("Konashenkov", "militants had used 100 civilians as shields",
-                     dict(act="accusation", techniques=["name_calling", "loaded_language"])),
+                     dict(act="accusation",
+                          techniques=["Loaded_Language", "Name_Calling,Labeling"])),
                     ("Dmitry Konashenkov", "the harvest was good", {})],
                 outlet="TASS", published="2016-09-20T10:00:00Z"),
         article(3, [("Major General Igor Konashenkov", "no hospitals were hit in Aleppo",
@@ -181,7 +182,8 @@ def test_speakers_across_documents(store):
     assert set(igor["aliases"].split("; ")) == {"Igor Konashenkov", "Konashenkov",
                                                 "Major General Igor Konashenkov"}
     assert igor["act_denial"] == 2 and igor["act_accusation"] == 1
-    assert "name_calling 1" in igor["techniques"]
+    # one technique, though its id holds a comma
+    assert igor["techniques"] == "Loaded_Language 1; Name_Calling,Labeling 1"
     assert by_name["Dmitry Konashenkov"]["statements"] == 1
     assert (people["name"] == "Smith").sum() == 2  # Acme's and Globex's are two people
     assert by_name["Kremlin"]["statements"] == 2 and by_name["Kremlin"]["type"] == "ORG"
@@ -206,7 +208,7 @@ def test_every_statement_filter(store):
     assert list(q(channel="thought")["speaker"]) == ["Officials"]
     assert len(q(channel=["speech", "perception"])) == 8
     assert len(q(technique="loaded_language")) == 2
-    assert len(q(technique=["name_calling"])) == 1
+    assert len(q(technique=["name calling"])) == 1 == len(q(technique="Labelling"))
     assert len(q(outlet="rt")) == 6 and len(q(outlet=["RT", "TASS"])) == 8
     assert len(q(outlet="example.org")) == 1  # from the URL's host when no outlet is given
     assert len(q(since="2016-09-15")) == 5
@@ -242,6 +244,7 @@ def test_a_version_1_store_gains_the_channel_and_continues_columns(tmp_path):
                       "ALTER TABLE statements DROP COLUMN continues;"
                       "ALTER TABLE statements DROP COLUMN sentence_start;"
                       "ALTER TABLE statements DROP COLUMN sentence_end;"
+                      "ALTER TABLE documents DROP COLUMN words;"
                       "UPDATE saidwhat_meta SET value = '1' WHERE key = 'schema_version';")
     con.commit()
     con.close()
@@ -277,6 +280,7 @@ def test_a_store_without_sentences_gets_each_statements_own_words(tmp_path):
     con = sqlite3.connect(path)  # make it what version 2 wrote
     con.executescript("DROP VIEW quotes; ALTER TABLE statements DROP COLUMN sentence_start;"
                       "ALTER TABLE statements DROP COLUMN sentence_end;"
+                      "ALTER TABLE documents DROP COLUMN words;"
                       "UPDATE saidwhat_meta SET value = '2' WHERE key = 'schema_version';")
     con.commit()
     con.close()
@@ -290,6 +294,39 @@ def test_a_store_without_sentences_gets_each_statements_own_words(tmp_path):
         assert (row["sentence_start"], row["sentence_end"]) == (start, end)
         assert row["sentence"] == text[start:end]
     assert rows["sentence_start"].notna().all()
+
+
+def test_a_version_4_store_gains_report_words_and_unambiguous_techniques(tmp_path):
+    """A store of version 4 had no word counts and joined a statement's techniques by ", "
+    (so "Exaggeration,Minimisation, Loaded_Language" read as three): opened, each document's
+    report words are counted from its stored text and blocks, and the techniques rejoined."""
+    import sqlite3
+
+    from saidwhat.store import open_store
+
+    path = tmp_path / "v4.db"
+    first = corpus()[1]  # one statement with two techniques
+    first.statements[0].techniques = ["Exaggeration,Minimisation", "Loaded_Language"]
+    first.blocks = [Block(0, 10, "report", "body"), Block(10, 20, "boilerplate", "promo"),
+                    Block(20, len(first.text), "report", "body")]
+    with open_store(str(path)) as s:
+        s.add(first)
+    con = sqlite3.connect(path)  # make it what version 4 wrote
+    con.executescript("DROP VIEW quotes; ALTER TABLE documents DROP COLUMN words;"
+                      "UPDATE statements SET techniques = REPLACE(techniques, '; ', ', ');"
+                      "UPDATE saidwhat_meta SET value = '4' WHERE key = 'schema_version';")
+    con.commit()
+    assert con.execute("SELECT techniques FROM statements WHERE techniques LIKE '%Exag%'"
+                       ).fetchone() == ("Exaggeration,Minimisation, Loaded_Language",)
+    con.close()
+    # by hand: the words of text[0:10] and text[20:], the boilerplate between left out
+    by_hand = len(first.text[:10].split()) + len(first.text[20:].split())
+    with open_store(str(path), create=False) as s:
+        assert s.sql("SELECT words FROM documents")["words"].tolist() == [by_hand]
+        rows = s.statements(technique="Exaggeration")
+        assert rows["techniques"].tolist() == ["Exaggeration,Minimisation; Loaded_Language"]
+        s.add(corpus()[0])
+        assert s.sql("SELECT words FROM documents ORDER BY id")["words"].notna().all()
 
 
 def test_a_quote_run_keeps_its_continues_in_the_store(store):
@@ -322,7 +359,7 @@ def test_stats_by_outlet_and_week(store):
     assert list(weekly["statements"]) == [3, 2, 3]
     both = store.stats(by="outlet-week", of="techniques")
     assert both["spans"].sum() == 3
-    assert set(both.columns) >= {"outlet", "week", "loaded_language", "name_calling"}
+    assert set(both["technique"]) == {"Loaded_Language", "Name_Calling,Labeling"}
     stances = store.stats(of="stances", outlet="RT")
     assert stances["distancing"].sum() == 1
 

@@ -85,6 +85,10 @@ MESSAGES = {
     "bad_metadata": "cannot read the metadata file {path}: {reason}",
     "bad_option": "{option}: {reason}",
     "bad_number": "{value!r} is not a whole number from {low:,} to {high:,}",
+    "unknown_technique": "{value!r} is not one of the propaganda techniques: {names} (any case; "
+                         "spaces, underscores, hyphens and commas alike; the display names of "
+                         "'saidwhat techniques', or one part of a combined name such as "
+                         "Exaggeration, will do too)",
     "parquet_needs_output": "Parquet output is binary: give --output FILE.parquet or redirect "
                             "standard output to a file",
     # Spark (spark/*, commands spark and load)

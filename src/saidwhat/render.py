@@ -6,6 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from saidwhat.model import Analysis
+from saidwhat.rhetoric.catalogue import title_of
 
 
 def heading(analysis: Analysis) -> str:
@@ -37,7 +38,8 @@ def print_table(analysis: Analysis, console: Console | None = None) -> None:
         cue = "(quote)" if st.content and st.cue.start == st.content.start else st.cue.text
         content = st.content.text if st.content else "—"
         if st.techniques:
-            content += f"\n[magenta]{', '.join(st.techniques)}[/magenta]"
+            # display names, "; " between: an id's comma would read as two techniques
+            content += f"\n[magenta]{'; '.join(map(title_of, st.techniques))}[/magenta]"
         table.add_row(str(i), who,
                       f"{cue}\n[dim]{st.kind} · {st.channel} · {st.act} · {st.stance}[/dim]",
                       content)
@@ -56,6 +58,6 @@ def print_table(analysis: Analysis, console: Console | None = None) -> None:
             f"{f.text} (= {f.value:g} {f.unit or ''})".rstrip() for f in analysis.figures))
     if analysis.techniques:
         console.print("techniques: " + "; ".join(
-            f"{t.technique} “{t.text}” {t.score:.2f}" for t in analysis.techniques))
+            f"{title_of(t.technique)} “{t.text}” {t.score:.2f}" for t in analysis.techniques))
     elif analysis.techniques_note:
         console.print(f"[dim]techniques {analysis.techniques_note}[/dim]")

@@ -48,7 +48,9 @@ def register(subparsers) -> None:
     p.add_argument("--kind", action="append", metavar="KIND",
                    help="direct, indirect, mixed or summary (repeatable)")
     p.add_argument("--technique", action="append", metavar="NAME",
-                   help="propaganda technique in the statement (repeatable)")
+                   help="propaganda technique in the statement (repeatable): its name "
+                        "(Exaggeration,Minimisation), display name, one part (Exaggeration) "
+                        "or an alias, any case, spaces, underscores and hyphens alike")
     p.add_argument("--text", metavar="WORDS",
                    help='full-text search over statement content: words, "phrases", OR, -word')
     p.add_argument("--limit", type=store_int, default=None,

@@ -17,8 +17,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from saidwhat.rhetoric.catalogue import CATALOGUE
     if args.json:
-        print(json.dumps([{"name": t.name, "title": t.title, "definition": t.definition,
-                           "example": t.example} for t in CATALOGUE], indent=2))
+        print(json.dumps([t.to_dict() for t in CATALOGUE], indent=2))
         return 0
     for t in CATALOGUE:
         print(f"{t.name}  ({t.title})")

@@ -21,6 +21,8 @@ from typing import Optional
 from saidwhat.errors import SaidwhatError
 from saidwhat.spark import schema as SS
 from saidwhat.store import schema as S
+from saidwhat.store.db import fill_words
+from saidwhat.store.rows import TECHNIQUE_SEPARATOR
 
 BATCH_ROWS = 5000
 
@@ -121,11 +123,21 @@ def _with_sentences(table):
     return table
 
 
+def _with_technique_separator(table):
+    """Statements written by a Spark job older than schema 5 joined their techniques by ", ";
+    they get the store's separator, as the store's migration gives stored ones."""
+    import pyarrow.compute as pc
+
+    at = table.column_names.index("techniques")
+    return table.set_column(at, "techniques", pc.replace_substring(
+        table.column(at), ", ", TECHNIQUE_SEPARATOR))
+
+
 def _insert_table(conn, dialect: str, name: str, table) -> int:
     """Insert a pyarrow table (the store's columns of ``name``) in batches."""
     columns = SS.store_columns(name)
     if name == "statements":
-        table = _with_sentences(table)
+        table = _with_sentences(_with_technique_separator(table))
     table = table.select(columns)
     for start in range(0, table.num_rows, BATCH_ROWS):
         part = table.slice(start, BATCH_ROWS)
@@ -194,6 +206,7 @@ def load(path: str, store) -> LoadSummary:
                                      speaker_old, speaker_new)
                 summary.statements += counts
             summary.loaded = len(new)
+            fill_words(conn)  # documents of a Spark job older than schema 5 have none
             summary.errors = _load_errors(conn, dialect, out, [s for _, s, _ in new])
             if new:
                 store._bump_version(conn)

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from saidwhat import settings
 from saidwhat.errors import SaidwhatError
-from saidwhat.model import Analysis
+from saidwhat.model import Analysis, Block
 from saidwhat.store import rows
 from saidwhat.store.rows import outlet_of, parse_day
 from saidwhat.store import schema as S
@@ -525,6 +525,30 @@ def open_store(db: Optional[str] = None, *, create: bool = True) -> Store:
     return store
 
 
+def fill_words(conn: Connection, chunk: int = 100) -> int:
+    """Count the report words (``rows.report_words``) of the documents stored without them:
+    those of a store made before schema 5, or loaded from an older Spark job's output.
+    Returns how many were counted."""
+    doc, bl = S.documents, S.blocks
+    done = 0
+    while True:
+        ids = list(conn.execute(select(doc.c.id).where(doc.c.words.is_(None))
+                                .order_by(doc.c.id).limit(chunk)).scalars())
+        if not ids:
+            return done
+        texts = dict(conn.execute(select(doc.c.id, doc.c.text).where(doc.c.id.in_(ids))).all())
+        blocks: dict[int, list[Block]] = {}
+        for doc_id, start, end, kind in conn.execute(
+                select(bl.c.document_id, bl.c.start_char, bl.c.end_char, bl.c.kind)
+                .where(bl.c.document_id.in_(ids))):
+            blocks.setdefault(doc_id, []).append(Block(start, end, kind, ""))
+        conn.execute(update(doc).where(doc.c.id == bindparam("b_id"))
+                     .values(words=bindparam("b_words")),
+                     [{"b_id": i, "b_words": rows.report_words(texts[i], blocks.get(i, ()))}
+                      for i in ids])
+        done += len(ids)
+
+
 def _prepare(store: Store, *, create: bool) -> None:
     engine = store.engine
     with store._write() as conn, conn.begin():
@@ -538,6 +562,7 @@ def _prepare(store: Store, *, create: bool) -> None:
                     for ddl in S.MIGRATIONS[version]:
                         conn.exec_driver_sql(ddl)
                     version = str(int(version) + 1)
+                fill_words(conn)
                 conn.exec_driver_sql("DROP VIEW IF EXISTS quotes")  # it lists the columns
                 conn.exec_driver_sql(S.QUOTES_VIEW)
                 conn.execute(update(S.store_meta).where(S.store_meta.c.key == "schema_version")

@@ -4,10 +4,13 @@
                      since="2016-09-01", until="2016-09-30", text="emails", limit=50)
     store.speakers(limit=20)                 # most quoted, with acts and techniques
     store.stats(by="outlet", of="acts")      # counts per outlet (or "week", "outlet-week")
+    store.stats(of="techniques")             # spans, spans per 1,000 words, share of articles
 
 Every filter takes one value or a list of values (any of them matches). Names match any
 speaker whose name or alias contains the text, case-insensitively ("Konashenkov" finds
-"Major General Igor Konashenkov"); ``speaker_id`` picks exact identities.
+"Major General Igor Konashenkov"); ``speaker_id`` picks exact identities. A technique is
+named as ``catalogue.resolve`` reads it ("Exaggeration", "exaggeration_minimisation",
+"Exaggeration, Minimisation" are one technique) and matched by its id, the stored label.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from sqlalchemy import and_, column, exists, func, or_, select, table, text
 
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import ACTS, CHANNELS, STANCES, STATEMENT_KINDS, Analysis
+from saidwhat.rhetoric.catalogue import TECHNIQUES, resolve, resolve_all
 from saidwhat.store import schema as S
 from saidwhat.store.schema import MAX_INTEGER  # noqa: F401  the largest id, limit or offset
 from saidwhat.store.output import plain
@@ -150,10 +154,9 @@ def _filters(store, *, speaker: Many = None, speaker_id: Many = None, act: Many 
     if _many(kind):
         where.append(st.c.kind.in_(_check(_many(kind), STATEMENT_KINDS, "--kind")))
     if _many(technique):
-        names = [str(t).lower() for t in _many(technique)]
-        where.append(exists().where(and_(S.statement_techniques.c.statement_id == st.c.id,
-                                         func.lower(S.statement_techniques.c.technique)
-                                         .in_(names))))
+        where.append(exists().where(and_(
+            S.statement_techniques.c.statement_id == st.c.id,
+            S.statement_techniques.c.technique.in_(resolve_all(_many(technique))))))
     if _many(outlet):
         where.append(func.lower(doc.c.outlet).in_([str(o).lower() for o in _many(outlet)]))
     start, end = _day(since, "since"), _day(until, "until")
@@ -188,7 +191,8 @@ def statements(store, *, speaker: Many = None, speaker_id: Many = None, act: Man
 
     Columns: statement_id, published (date), outlet, speaker (the corpus identity's name, or
     the article's wording for unnamed speakers), speaker_id, speaker_type, kind, act, channel,
-    stance, content, cue, techniques (comma-separated), confidence, title, url, source, document_id,
+    stance, content, cue, techniques (their ids joined by "; ", ``rows.split_techniques``
+    splits them), confidence, title, url, source, document_id,
     and ``OFFSET_COLUMNS``: the sentence(s) the statement lies in, and the offsets of that
     sentence, of the statement's own words (mention to content), its content, cue and mention.
     """
@@ -231,8 +235,9 @@ def statements(store, *, speaker: Many = None, speaker_id: Many = None, act: Man
 
 
 def _summary(counts: dict[str, int], top: int = 4) -> str:
+    # "; " between items: a technique's id may hold a comma ("Exaggeration,Minimisation 3")
     items = sorted(((n, k) for k, n in counts.items() if n), key=lambda x: (-x[0], x[1]))
-    return ", ".join(f"{k} {n}" for n, k in items[:top])
+    return "; ".join(f"{k} {n}" for n, k in items[:top])
 
 
 def speakers(store, *, limit: Optional[int] = 20, name: Many = None, type: Many = None,
@@ -241,7 +246,7 @@ def speakers(store, *, limit: Optional[int] = 20, name: Many = None, type: Many 
     """The most quoted speakers (corpus identities), with a breakdown of their statements.
 
     Columns: speaker_id, name, type, title, organization, statements, documents, outlets,
-    acts (the commonest, as "assertion 12, denial 3"), techniques (likewise), aliases, and one
+    acts (the commonest, as "assertion 12; denial 3"), techniques (likewise), aliases, and one
     ``act_<act>`` count column per speech act. ``type`` is PERSON or ORG."""
     st, doc, sp = S.statements, S.documents, S.speakers
     where = _filters(store, outlet=outlet, since=since, until=until, act=act,
@@ -320,13 +325,19 @@ def speakers(store, *, limit: Optional[int] = 20, name: Many = None, type: Many 
     return top
 
 
+# The technique statistics' columns after the grouping keys (docs/store.md says what each is).
+RATE_COLUMNS = ["technique", "spans", "spans_per_1000_words", "articles_with",
+                "share_of_articles", "articles", "words"]
+
+
 def stats(store, *, by: str = "outlet", of: str = "acts", outlet: Many = None, since=None,
-          until=None, speaker: Many = None) -> pd.DataFrame:
+          until=None, speaker: Many = None, technique: Many = None) -> pd.DataFrame:
     """Counts per outlet, per week (weeks start on Monday) or per outlet and week.
 
     ``of="acts"``: statements per speech act (plus ``statements``, their total);
-    ``of="techniques"``: technique spans per technique in the articles' report text (plus
-    ``spans``); ``of="stances"``: statements per stance."""
+    ``of="stances"``: statements per stance; ``technique`` keeps the statements with one of
+    these techniques. ``of="techniques"``: one row per group and technique (``RATE_COLUMNS``,
+    see ``_technique_rates``); ``technique`` keeps those techniques."""
     by_options = {"outlet": ["outlet"], "week": ["week"], "outlet-week": ["outlet", "week"],
                   "week-outlet": ["week", "outlet"]}
     if by not in by_options:
@@ -336,49 +347,95 @@ def stats(store, *, by: str = "outlet", of: str = "acts", outlet: Many = None, s
         raise SaidwhatError("bad_option", option="--of",
                             reason=f"{of!r} is not one of acts, techniques, stances")
     keys = by_options[by]
-    st, doc = S.statements, S.documents
     if of == "techniques":
-        t = S.techniques
-        where = _filters(store, outlet=outlet, since=since, until=until)
         if _many(speaker):
             raise SaidwhatError("bad_option", option="--speaker",
                                 reason="technique statistics count article spans, not speakers")
-        query = (select(doc.c.outlet, doc.c.published_day, t.c.technique.label("value"),
-                        func.count().label("n"))
-                 .select_from(t.join(doc, doc.c.id == t.c.document_id)).where(*where)
-                 .group_by(doc.c.outlet, doc.c.published_day, t.c.technique))
-        total_name = "spans"
-    else:
-        column = st.c.act if of == "acts" else st.c.stance
-        where = _filters(store, outlet=outlet, since=since, until=until, speaker=speaker)
-        query = (select(doc.c.outlet, doc.c.published_day, column.label("value"),
-                        func.count().label("n"))
-                 .select_from(st.join(doc, doc.c.id == st.c.document_id)).where(*where)
-                 .group_by(doc.c.outlet, doc.c.published_day, column))
-        total_name = "statements"
+        return _technique_rates(store, keys, _filters(store, outlet=outlet, since=since,
+                                                      until=until), resolve_all(_many(technique)))
+    st, doc = S.statements, S.documents
+    column = st.c.act if of == "acts" else st.c.stance
+    where = _filters(store, outlet=outlet, since=since, until=until, speaker=speaker,
+                     technique=technique)
+    query = (select(doc.c.outlet, doc.c.published_day, column.label("value"),
+                    func.count().label("n"))
+             .select_from(st.join(doc, doc.c.id == st.c.document_id)).where(*where)
+             .group_by(doc.c.outlet, doc.c.published_day, column))
     with store.engine.connect() as conn:
-        rows = frame(conn.execute(query))
+        rows = _keyed(frame(conn.execute(query)), keys)
     if rows.empty:
-        return pd.DataFrame(columns=keys + [total_name])
+        return pd.DataFrame(columns=keys + ["statements"])
+    table = rows.pivot_table(index=keys, columns="value", values="n", aggfunc="sum",
+                             fill_value=0)
+    table.columns = [str(c) for c in table.columns]
+    order = list(ACTS) if of == "acts" else list(STANCES)
+    table = table.reindex(columns=[c for c in order if c in table.columns])
+    table.insert(0, "statements", table.sum(axis=1))
+    table = table.reset_index()
+    if keys == ["outlet"]:
+        table = table.sort_values(["statements", "outlet"], ascending=[False, True])
+    table = table.reset_index(drop=True)
+    table.columns.name = None
+    return table.astype({c: "int64" for c in table.columns if c not in keys})
+
+
+def _keyed(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Rows counted per outlet and publication day, with the outlet named ("(unknown)") and
+    the week (its Monday) beside the day; undated rows dropped when grouping by week. A count
+    per day sums into its week and outlet exactly, distinct articles too: an article has one
+    outlet and one day."""
+    rows = rows.copy()
     rows["outlet"] = rows["outlet"].fillna("(unknown)")
     day = pd.to_datetime(rows["published_day"], errors="coerce")
     rows["week"] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.date
     rows["week"] = rows["week"].astype(object).where(day.notna(), None)
-    if "week" in keys:
-        rows = rows[rows["week"].notna()]
-    table = rows.pivot_table(index=keys, columns="value", values="n", aggfunc="sum",
-                             fill_value=0)
-    table.columns = [str(c) for c in table.columns]
-    order = list(ACTS) if of == "acts" else list(STANCES) if of == "stances" else sorted(
-        table.columns, key=lambda c: -table[c].sum())
-    table = table.reindex(columns=[c for c in order if c in table.columns])
-    table.insert(0, total_name, table.sum(axis=1))
-    table = table.reset_index()
-    if keys == ["outlet"]:
-        table = table.sort_values([total_name, "outlet"], ascending=[False, True])
-    table = table.reset_index(drop=True)
-    table.columns.name = None
-    return table.astype({c: "int64" for c in table.columns if c not in keys})
+    return rows[rows["week"].notna()] if "week" in keys else rows
+
+
+def _technique_rates(store, keys: list[str], where: list, names: list[str]) -> pd.DataFrame:
+    """Technique spans per group (``keys``) and technique, beside what makes groups
+    comparable: ``spans`` (count), ``spans_per_1000_words`` (spans per 1,000 words of the
+    group's report text, empty without words), ``articles_with`` (articles holding one span
+    of it or more), ``share_of_articles`` (``articles_with`` / ``articles``), ``articles`` and
+    ``words`` (the group's articles and the words of their report text). Only articles the
+    tagger read count: one stored while it was unavailable (``techniques_note``) would count
+    as an article without techniques. Every group with such articles gets a row per technique
+    (zero where it has none): the techniques ``names`` if given, else each one found."""
+    t, doc = S.techniques, S.documents
+    tagged = doc.c.techniques_note.is_(None)
+    chosen = [t.c.technique.in_(names)] if names else []
+    span_query = (select(doc.c.outlet, doc.c.published_day, t.c.technique,
+                         func.count().label("spans"),
+                         func.count(func.distinct(t.c.document_id)).label("articles_with"))
+                  .select_from(t.join(doc, doc.c.id == t.c.document_id))
+                  .where(*where, tagged, *chosen)
+                  .group_by(doc.c.outlet, doc.c.published_day, t.c.technique))
+    article_query = (select(doc.c.outlet, doc.c.published_day, func.count().label("articles"),
+                            func.coalesce(func.sum(doc.c.words), 0).label("words"))
+                     .where(*where, tagged).group_by(doc.c.outlet, doc.c.published_day))
+    with store.engine.connect() as conn:
+        spans = _keyed(frame(conn.execute(span_query)), keys)
+        articles = _keyed(frame(conn.execute(article_query)), keys)
+    found = set(spans["technique"])
+    techniques = names or [n for n in TECHNIQUES if n in found] + sorted(found - set(TECHNIQUES))
+    if articles.empty or not techniques:
+        return pd.DataFrame(columns=keys + RATE_COLUMNS)
+    groups = articles.groupby(keys, as_index=False)[["articles", "words"]].sum()
+    counted = spans.groupby(keys + ["technique"], as_index=False)[["spans", "articles_with"]].sum()
+    table = (groups.merge(pd.DataFrame({"technique": techniques}), how="cross")
+             .merge(counted, on=keys + ["technique"], how="left"))
+    table[["spans", "articles_with"]] = table[["spans", "articles_with"]].fillna(0)
+    table = table.astype({c: "int64" for c in ("spans", "articles_with", "articles", "words")})
+    table["spans_per_1000_words"] = (table["spans"] * 1000 / table["words"]).where(
+        table["words"] > 0)
+    table["share_of_articles"] = table["articles_with"] / table["articles"]
+    table["rank"] = table["technique"].map({n: i for i, n in enumerate(techniques)})
+    if keys == ["outlet"]:  # the outlets with the most spans first, as the other statistics
+        table["total"] = table.groupby("outlet")["spans"].transform("sum")
+        table = table.sort_values(["total", "outlet", "rank"], ascending=[False, True, True])
+    else:
+        table = table.sort_values(keys + ["rank"])
+    return table.reset_index(drop=True)[keys + RATE_COLUMNS]
 
 
 def documents(store, *, outlet: Many = None, since=None, until=None,
@@ -507,13 +564,13 @@ def articles(store, *, outlet: Optional[str] = None, since: Optional[str] = None
         where.append(exists().where(and_(st.c.document_id == doc.c.id,
                                          _speaker_match(store, [speaker.strip()]))))
     if technique and technique.strip():
-        name = technique.strip().lower()
+        name = resolve(technique).name
         where.append(or_(
             exists().where(and_(S.techniques.c.document_id == doc.c.id,
-                                func.lower(S.techniques.c.technique) == name)),
+                                S.techniques.c.technique == name)),
             exists().where(and_(st.c.document_id == doc.c.id,
                                 S.statement_techniques.c.statement_id == st.c.id,
-                                func.lower(S.statement_techniques.c.technique) == name))))
+                                S.statement_techniques.c.technique == name))))
     if text and text.strip():
         matching = statements(store, text=text.strip())  # the safe full-text query
         ids = sorted({int(i) for i in matching["document_id"]})

@@ -17,6 +17,33 @@ from saidwhat.model import (Analysis, Block, Entity, Figure, Span, Speaker, Stat
                             TechniqueSpan)
 
 
+# How the ``statements.techniques`` column joins a statement's techniques: never a comma, which
+# the corpus' combined labels hold ("Exaggeration,Minimisation" is one technique).
+TECHNIQUE_SEPARATOR = "; "
+_WORD = re.compile(r"\w")
+
+
+def join_techniques(names) -> Optional[str]:
+    """A statement's techniques for the column: each once, sorted, as statement_techniques
+    holds them."""
+    return TECHNIQUE_SEPARATOR.join(sorted(set(names))) if names else None
+
+
+def split_techniques(value: Optional[str]) -> list[str]:
+    """The techniques of a ``statements.techniques`` value (``join_techniques``' inverse);
+    none for an empty cell (None, or a DataFrame's NaN)."""
+    return [t for t in value.split(TECHNIQUE_SEPARATOR) if t] if isinstance(value, str) else []
+
+
+def report_words(text: str, blocks) -> int:
+    """The words of an article's report blocks, the text the technique tagger reads: runs of
+    non-space characters with a letter or digit in them ("U.S.", "well-known" and "don't" one
+    word each, a lone dash none). Split rather than one regular expression: a pattern such as
+    ``\\S*\\w\\S*`` backtracks quadratically over a long run of punctuation."""
+    return sum(1 for b in blocks if b.kind == "report"
+               for token in text[b.start:b.end].split() if _WORD.search(token))
+
+
 def now() -> dt.datetime:
     """The store's timestamps: UTC, without a time zone."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -65,6 +92,7 @@ def document_row(analysis: Analysis, digest: str) -> dict:
         published=str(published)[:40] if published else None,
         published_day=parse_day(published), title=meta.get("title"),
         format=meta.get("format"), text=analysis.text,
+        words=report_words(analysis.text, analysis.blocks),
         n_statements=len(analysis.statements),
         techniques_note=analysis.techniques_note,
         ingested_at=now())
@@ -105,7 +133,7 @@ def statement_rows(analysis: Analysis) -> list[dict]:
             content_end=content.end if content else None,
             kind=st.kind, act=st.act, channel=st.channel, stance=st.stance,
             confidence=float(st.confidence),
-            techniques=", ".join(st.techniques) if st.techniques else None,
+            techniques=join_techniques(st.techniques),
             continues=st.continues,
             sentence_start=sentence[0], sentence_end=sentence[1]))
     return rows

@@ -17,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
                         String, Table, Text, UniqueConstraint)
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # The largest integer a query can compare or LIMIT by (SQLite's INTEGER, PostgreSQL's bigint
 # parameters): the driver raises on a larger one, so the CLI and the API refuse it first.
 MAX_INTEGER = 2**63 - 1
@@ -44,6 +44,13 @@ MIGRATIONS = {
           "last_modified TEXT, last_poll TIMESTAMP, last_success TIMESTAMP, "
           "error_count INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_poll TIMESTAMP)",
           "CREATE INDEX IF NOT EXISTS ix_documents_source ON documents (source)"],
+    # The words of each article's report text, the denominator of the technique rates: the
+    # column here, its values computed from the stored text and blocks (db.fill_words, run
+    # after these statements). A statement's techniques were joined by ", ", which the
+    # combined labels' commas made ambiguous to read; the labels hold no ", ", so the
+    # replacement is exact.
+    "4": ["ALTER TABLE documents ADD COLUMN words INTEGER",
+          "UPDATE statements SET techniques = REPLACE(techniques, ', ', '; ')"],
 }
 
 metadata = MetaData()
@@ -67,6 +74,8 @@ documents = Table(
     Column("title", Text),
     Column("format", String(20)),  # text | html
     Column("text", Text, nullable=False),
+    # words of the report blocks (rows.report_words): spans per 1,000 words in the statistics
+    Column("words", Integer),
     Column("n_statements", Integer, nullable=False, default=0),
     Column("techniques_note", Text),  # why techniques are empty, when the tagger was missing
     Column("ingested_at", DateTime, nullable=False),
@@ -142,7 +151,8 @@ statements = Table(
     Column("channel", String(12), nullable=False, server_default="speech"),  # speech | thought | perception
     Column("stance", String(12), nullable=False),
     Column("confidence", Float, nullable=False),
-    Column("techniques", Text),  # comma-separated copy of statement_techniques, for browsing
+    # a copy of statement_techniques for browsing, joined by "; " (rows.TECHNIQUE_SEPARATOR)
+    Column("techniques", Text),
     Column("continues", Integer),  # position of the statement this one continues (a quote run)
     # the sentence(s) holding mention, cue and content, as the parser split them
     Column("sentence_start", Integer),

@@ -160,10 +160,13 @@ def api_speaker(db: StoreDep, speaker_id: StoreId):
 def api_stats(db: StoreDep, by: str = Query("outlet", description="outlet, week or outlet-week"),
               of: str = Query("acts", description="acts, techniques or stances"),
               outlet: Optional[list[str]] = Query(None), since: Optional[str] = None,
-              until: Optional[str] = None, speaker: Optional[list[str]] = Query(None)):
-    """Counts of speech acts, stances or technique spans per outlet and/or week:
-    `saidwhat stats`."""
-    df = db.stats(by=by, of=of, outlet=outlet, since=since, until=until, speaker=speaker)
+              until: Optional[str] = None, speaker: Optional[list[str]] = Query(None),
+              technique: Optional[list[str]] = Query(None)):
+    """Counts of speech acts or stances per outlet and/or week; with `of=techniques`, one
+    row per group and technique: spans, spans per 1,000 words of report text, share of
+    articles with it: `saidwhat stats`."""
+    df = db.stats(by=by, of=of, outlet=outlet, since=since, until=until, speaker=speaker,
+                  technique=technique)
     rows = records(df)
     return Page(rows=rows, count=len(rows))
 
@@ -182,7 +185,8 @@ def api_errors(db: StoreDep):
 
 
 @router.get("/techniques", tags=["reference"])
-def api_techniques() -> list[dict[str, str]]:
-    """The 14 propaganda techniques (names as in the output contract) with definitions."""
-    return [{"name": t.name, "title": t.title, "definition": t.definition,
-             "example": t.example} for t in CATALOGUE]
+def api_techniques() -> list[dict[str, Any]]:
+    """The 14 propaganda techniques: `name` (the id, as in the output contract and the
+    store), `title` (the display name), definition, example, and the aliases a technique
+    filter accepts besides the name, the title and each part of a combined name."""
+    return [t.to_dict() for t in CATALOGUE]

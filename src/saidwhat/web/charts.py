@@ -70,8 +70,9 @@ def hbars(items: Sequence[tuple[str, float]], *, title: str, colour_of=None,
 def stacked_hbars(rows: Sequence[tuple[str, dict[str, float]]], series: Sequence[str], *,
                   title: str, colours: Optional[dict[str, str]] = None, width: int = 1000,
                   bar: int = 20, label_width: int = 170, href_of=None,
-                  empty: str = "nothing to show") -> Markup:
-    """One horizontal bar per row, split into its series' values (counts, not shares)."""
+                  empty: str = "nothing to show", names: Optional[dict] = None) -> Markup:
+    """One horizontal bar per row, split into its series' values (counts or rates, not
+    shares); ``names``: the series' names for people (tooltips), where they differ."""
     if not rows or not series:
         return Markup('<p class="empty">{}</p>').format(empty)
     colours = colours or {s: colour(i) for i, s in enumerate(series)}
@@ -93,8 +94,8 @@ def stacked_hbars(rows: Sequence[tuple[str, dict[str, float]]], series: Sequence
             w = room * v / top
             parts.append(Markup('<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{f}">'
                                 '<title>{l} · {s}: {v}</title></rect>').format(
-                x=_num(x), y=y, w=_num(w), h=bar, f=colours.get(s, colour(-1)), l=label, s=s,
-                v=_fmt(v)))
+                x=_num(x), y=y, w=_num(w), h=bar, f=colours.get(s, colour(-1)), l=label,
+                s=(names or {}).get(s, s), v=_fmt(v)))
             x += w
             total += v
         parts.append(Markup('<text x="{x}" y="{y}" class="value">{v}</text>').format(
@@ -105,8 +106,10 @@ def stacked_hbars(rows: Sequence[tuple[str, dict[str, float]]], series: Sequence
 
 def columns(bins: Sequence[tuple[str, dict[str, float]]], series: Sequence[str], *,
             title: str, colours: Optional[dict[str, str]] = None, width: int = 1100,
-            height: int = 220, empty: str = "nothing to show") -> Markup:
-    """Stacked columns over time: ``bins`` are (label, {series: value}) in time order."""
+            height: int = 220, empty: str = "nothing to show",
+            names: Optional[dict] = None) -> Markup:
+    """Stacked columns over time: ``bins`` are (label, {series: value}) in time order;
+    ``names`` as in ``stacked_hbars``."""
     if not bins or not series:
         return Markup('<p class="empty">{}</p>').format(empty)
     colours = colours or {s: colour(i) for i, s in enumerate(series)}
@@ -140,7 +143,7 @@ def columns(bins: Sequence[tuple[str, dict[str, float]]], series: Sequence[str],
             parts.append(Markup('<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{f}">'
                                 '<title>{l} · {s}: {v}</title></rect>').format(
                 x=_num(x), y=_num(y), w=_num(col), h=_num(h), f=colours.get(s, colour(-1)),
-                l=label, s=s, v=_fmt(v)))
+                l=label, s=(names or {}).get(s, s), v=_fmt(v)))
             total += v
         if i % every == 0:
             parts.append(Markup('<text x="{x}" y="{y}" text-anchor="middle" class="tick">{l}'

@@ -21,6 +21,7 @@ from saidwhat.model import ACTS, STANCES, STATEMENT_KINDS, Analysis, Document
 from saidwhat.rhetoric.catalogue import CATALOGUE
 from saidwhat.store.db import Store
 from saidwhat.store.queries import MAX_INTEGER, iso_day
+from saidwhat.store.rows import split_techniques
 from saidwhat.web.analysis import Analyzer
 from saidwhat.web.render import technique_class, technique_title
 
@@ -65,6 +66,11 @@ def templates() -> Environment:
                        technique_class=technique_class, catalogue=CATALOGUE, acts=ACTS,
                        stances=STANCES, kinds=STATEMENT_KINDS, qs=qs)
     env.filters["number"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    env.filters["rate"] = lambda x: "–" if x is None else f"{x:,.2f}"
+    env.filters["percent"] = lambda x: "–" if x is None else f"{x:.0%}"
+    # a statement's techniques (ids joined by "; ") as people read them
+    env.filters["technique_titles"] = lambda value: "; ".join(
+        technique_title(t) for t in split_techniques(value))
     env.tests["web_link"] = is_web_link
     return env
 

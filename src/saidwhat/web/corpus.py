@@ -8,6 +8,7 @@ from typing import Optional
 
 from saidwhat.store import queries
 from saidwhat.store.output import records
+from saidwhat.store.rows import split_techniques
 
 
 def counts(values) -> list[tuple[str, int]]:
@@ -25,9 +26,8 @@ def speaker_profile(store, speaker_id: int) -> Optional[dict]:
     if identity is None:
         return None
     rows = records(store.statements(speaker_id=speaker_id))
-    techniques: list[str] = []
-    for r in rows:
-        techniques.extend(t.strip() for t in (r.get("techniques") or "").split(",") if t.strip())
+    # each statement's technique ids: a combined one ("Exaggeration,Minimisation") is one
+    techniques = [t for r in rows for t in split_techniques(r.get("techniques"))]
     dated = [(r["published"], r["act"]) for r in rows if r.get("published")]
     return dict(identity=identity, statements=rows,
                 acts=counts(r["act"] for r in rows), stances=counts(r["stance"] for r in rows),

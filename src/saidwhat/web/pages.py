@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from saidwhat.errors import SaidwhatError
 from saidwhat.model import ACTS, Analysis
 from saidwhat.pipeline import Options
-from saidwhat.rhetoric.catalogue import CATALOGUE
+from saidwhat.rhetoric.catalogue import CATALOGUE, resolve
 from saidwhat.store import queries
 from saidwhat.store.output import records
 from saidwhat.web import charts, corpus
@@ -81,6 +81,8 @@ def articles_page(request: Request, db: StoreDep, outlet: str = "", since: str =
         rows, total = queries.articles(db, outlet=outlet, since=since, until=until,
                                        speaker=speaker, technique=technique, text=q,
                                        limit=PAGE_SIZE, offset=offset)
+        if technique.strip():  # the menu shows the technique however the link named it
+            filters["technique"] = resolve(technique).name
     except SaidwhatError as exc:
         error = str(exc)
     return page("articles.html", request, status=400 if error else 200, rows=rows,
@@ -158,31 +160,40 @@ def techniques_page(request: Request, db: StoreDep, outlet: str = "", since: str
     error = None
     try:
         tech_outlet = db.stats(by="outlet", of="techniques", **filters)
-        tech_week = db.stats(by="week", of="techniques", **filters)
+        # the same techniques each week, also one found only in undated articles
+        tech_week = db.stats(by="week", of="techniques", **filters,
+                             technique=list(dict.fromkeys(tech_outlet["technique"])))
         acts_outlet = db.stats(by="outlet", of="acts", **filters)
         acts_week = db.stats(by="week", of="acts", **filters)
     except SaidwhatError as exc:
         error = str(exc)
         tech_outlet = tech_week = acts_outlet = acts_week = None
-    tech_names = [t.name for t in CATALOGUE]
-    tech_colours = {n: charts.colour(i) for i, n in enumerate(tech_names)}
-    act_colours = ACT_COLOURS
+    tech_colours = {n: charts.colour(i) for i, n in enumerate(t.name for t in CATALOGUE)}
     figs: dict[str, Any] = {}
-    spans = 0
+    tables: dict[str, list] = {}
+    spans, tseries = 0, []
     if error is None:
-        tseries = [c for c in tech_outlet.columns if c not in ("outlet", "spans")]
-        spans = int(tech_outlet["spans"].sum()) if "spans" in tech_outlet else 0
+        tseries = list(dict.fromkeys(tech_outlet["technique"]))
+        spans = int(tech_outlet["spans"].sum())
+        # rates, not counts: the outlet with the longest articles would otherwise look the
+        # most propagandistic
+        tables = {"outlet": _rate_table(tech_outlet, "outlet", tseries),
+                  "week": _rate_table(tech_week, "week", tseries)}
+        figs.update(_outlet_and_week_charts(
+            "tech", _rate_rows(tables["outlet"], tseries),
+            _rate_rows(tables["week"], tseries), tseries, tech_colours,
+            "technique spans per 1,000 words", empty="no technique spans in the store",
+            empty_week="no dated technique spans",
+            labels={n: technique_title(n) for n in tseries}))
         aseries = [a for a in ACTS if a in acts_outlet.columns]
         figs.update(_outlet_and_week_charts(
-            "tech", tech_outlet, tech_week, tseries, tech_colours, "technique spans",
-            empty="no technique spans in the store", empty_week="no dated technique spans",
-            labels={n: technique_title(n) for n in tseries}))
-        figs.update(_outlet_and_week_charts(
-            "acts", acts_outlet, acts_week, aseries, act_colours, "speech acts",
-            empty="no statements in the store", empty_week="no dated statements"))
+            "acts", _rows(acts_outlet, "outlet", aseries), _rows(acts_week, "week", aseries),
+            aseries, ACT_COLOURS, "speech acts", empty="no statements in the store",
+            empty_week="no dated statements"))
     return page("techniques.html", request, status=400 if error else 200, error=error,
-                figs=figs, spans=spans, notes=queries.techniques_notes(db) if not spans
-                else [], filters=dict(outlet=outlet, since=since, until=until),
+                figs=figs, tables=tables, series=tseries, spans=spans,
+                notes=queries.techniques_notes(db) if not spans else [],
+                filters=dict(outlet=outlet, since=since, until=until),
                 outlets=queries.outlets(db))
 
 
@@ -211,15 +222,16 @@ def _speakers_of(analysis: Analysis, speaker_ids=None) -> list[dict]:
 
 def _outlet_and_week_charts(prefix: str, per_outlet, per_week, series, colours, what: str, *,
                             empty: str, empty_week: str, labels=None) -> dict:
-    """The per-outlet bars, per-week columns and legend of one kind of count."""
+    """The per-outlet bars, per-week columns and legend of one kind of value, from rows of
+    (outlet or week, {series: value})."""
     return {
         f"{prefix}_outlet": charts.stacked_hbars(
-            _rows(per_outlet, "outlet", series), series, title=f"{what} per outlet",
-            colours=colours, empty=empty,
-            href_of=lambda o: qs("/articles", outlet=o) if o != "(unknown)" else None),
+            per_outlet, series, title=f"{what} per outlet", colours=colours, empty=empty,
+            href_of=lambda o: qs("/articles", outlet=o) if o != "(unknown)" else None,
+            names=labels),
         f"{prefix}_week": charts.columns(
-            _fill_weeks(_rows(per_week, "week", series)), series, title=f"{what} per week",
-            colours=colours, empty=empty_week),
+            _fill_weeks(per_week), series, title=f"{what} per week", colours=colours,
+            empty=empty_week, names=labels),
         f"{prefix}_legend": charts.legend(series, colours, labels),
     }
 
@@ -231,6 +243,30 @@ def _rows(df, key: str, series: list[str]) -> list[tuple[str, dict[str, float]]]
     for rec in records(df):
         out.append((str(rec[key]), {s: rec.get(s) or 0 for s in series}))
     return out
+
+
+def _rate_table(df, key: str, series: list[str]) -> list[dict]:
+    """The technique statistics (one row per group and technique) as one row per outlet or
+    week: its articles, report words and spans, and a cell per technique of ``series``
+    (spans, spans per 1,000 words, share of articles), in the statistics' order."""
+    out: dict[str, dict] = {}
+    for rec in records(df):
+        label = str(rec[key])
+        row = out.setdefault(label, dict(label=label, articles=rec["articles"],
+                                         words=rec["words"], spans=0, cells={}))
+        row["spans"] += rec["spans"]
+        row["cells"][rec["technique"]] = rec
+    for row in out.values():
+        row["cells"] = [row["cells"][t] for t in series]
+        rates = [c["spans_per_1000_words"] for c in row["cells"]]
+        # every technique's spans over the same words: the rates add up
+        row["rate"] = sum(rates) if None not in rates else None
+    return list(out.values())
+
+
+def _rate_rows(table: list[dict], series: list[str]) -> list[tuple[str, dict[str, float]]]:
+    return [(row["label"], {t: c["spans_per_1000_words"] or 0
+                            for t, c in zip(series, row["cells"])}) for row in table]
 
 
 def _fill_weeks(rows):

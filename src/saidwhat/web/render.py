@@ -15,7 +15,8 @@ from typing import Callable, Optional
 from markupsafe import Markup, escape
 
 from saidwhat.model import Analysis
-from saidwhat.rhetoric.catalogue import BY_NAME, TECHNIQUES
+from saidwhat.rhetoric.catalogue import TECHNIQUES
+from saidwhat.rhetoric.catalogue import title_of as technique_title
 
 BLOCK_LABELS = {
     "body": "article", "reader_appeal": "reader appeal", "newsletter": "newsletter sign-up",
@@ -30,10 +31,6 @@ def technique_class(name: str) -> str:
         return f"t{TECHNIQUES.index(name)}"
     except ValueError:
         return "tx"
-
-
-def technique_title(name: str) -> str:
-    return BY_NAME[name].title if name in BY_NAME else name.replace("_", " ")
 
 
 def _attrs(**attrs) -> Markup:
