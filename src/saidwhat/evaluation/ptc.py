@@ -4,6 +4,8 @@
 
 SI: the tagger's spans against the gold SI spans (partial-overlap P/R/F1 over merged spans).
 TC: the gold TC spans are given and the tagger names their techniques (micro-F1).
+FLC: span and technique together, ``tag()`` at the default min-score (what ``analyze`` reports)
+against the gold TC spans (SemEval-2019 FLC: SI's partial-overlap credit within a technique).
 ``--predictions-out FILE`` writes ``FILE.si`` (``id<TAB>start<TAB>end``) and ``FILE.tc``
 (``id<TAB>technique<TAB>start<TAB>end``).
 """
@@ -35,7 +37,7 @@ def add_ptc_parser(corpora) -> argparse.ArgumentParser:
 
 def run_ptc(args) -> int:
     from saidwhat.evaluation import ptc_corpus as ptc
-    from saidwhat.evaluation.ptc_scorer import score_si, score_tc
+    from saidwhat.evaluation.ptc_scorer import score_flc, score_si, score_tc
     from saidwhat.rhetoric.tagger import TaggerUnavailable, load_tagger
 
     if not args.articles.is_dir():
@@ -58,11 +60,14 @@ def run_ptc(args) -> int:
         gold_tc = {k: v for k, v in gold_tc.items() if k in texts}
     pred_si: dict = {}
     pred_tc: dict = {}
+    pred_flc: dict = {}
     for aid, text in texts.items():
         pred_si[aid] = [(s, e) for s, e, _ in tagger.spans(text)]
         if gold_tc is not None and gold_tc.get(aid):
             spans = [(s, e) for _, s, e in gold_tc[aid]]
             pred_tc[aid] = [(t, s, e) for t, (s, e) in zip(tagger.classify(text, spans), spans)]
+        if gold_tc is not None:
+            pred_flc[aid] = [(t.technique, t.start, t.end) for t in tagger.tag(text)]
     result: dict = {"articles": len(texts)}
     if gold_si is not None:
         s = score_si(pred_si, gold_si)
@@ -71,6 +76,9 @@ def run_ptc(args) -> int:
     if gold_tc is not None:
         t = score_tc(pred_tc, gold_tc)
         result["tc"] = {"micro_f1": t.f1, "spans": t.n_gold, "per_technique": t.per_technique}
+        f = score_flc(pred_flc, gold_tc)
+        result["flc"] = {"precision": f.precision, "recall": f.recall, "f1": f.f1,
+                         "predicted_spans": f.n_pred, "gold_spans": f.n_gold}
     if args.predictions_out:
         out = args.predictions_out
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -102,4 +110,9 @@ def format_report(result: dict) -> str:
         for name, v in sorted(t["per_technique"].items(), key=lambda kv: -kv[1]["support"]):
             lines.append(f"    {name:<38} F1 {v['f1']:.3f}  P {v['precision']:.3f}  "
                          f"R {v['recall']:.3f}  n={v['support']}")
+    if "flc" in result:
+        f = result["flc"]
+        lines.append(f"FLC precision {f['precision']:.4f}  recall {f['recall']:.4f}  "
+                     f"F1 {f['f1']:.4f}  ({f['predicted_spans']} predicted by tag(), "
+                     f"{f['gold_spans']} gold spans)")
     return "\n".join(lines)
