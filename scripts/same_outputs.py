@@ -30,18 +30,24 @@ def inputs() -> list[Path]:
     return files
 
 
-def digests(save: Path | None) -> list[str]:
-    files = inputs()
+def analyze_json(files: list[Path], save: Path | None) -> bytes:
+    """``saidwhat analyze --format json`` over the files (kept in ``save`` when given)."""
     out = subprocess.run([sys.executable, "-m", "saidwhat.cli", "analyze", *map(str, files),
                           "--format", "json", "--no-progress"], capture_output=True, timeout=3600)
     if out.returncode not in (0, 1):
         raise SystemExit(f"analyze failed: {out.stderr.decode()[-2000:]}")
     if save is not None:
         save.write_bytes(out.stdout)
-    analyses = json.loads(out.stdout)
+    return out.stdout
+
+
+def digests(save: Path | None) -> list[str]:
+    files = inputs()
+    output = analyze_json(files, save)
+    analyses = json.loads(output)
     if len(analyses) != len(files):
         raise SystemExit(f"{len(files)} inputs gave {len(analyses)} analyses")
-    lines = [f"<all>\t{hashlib.sha256(out.stdout).hexdigest()}"]
+    lines = [f"<all>\t{hashlib.sha256(output).hexdigest()}"]
     for path, analysis in zip(files, analyses):
         body = json.dumps(analysis, sort_keys=True, ensure_ascii=False).encode()
         lines.append(f"{path.relative_to(SHARED)}\t{hashlib.sha256(body).hexdigest()}")

@@ -290,6 +290,12 @@ def find_blocks(text: str, *, from_html: bool = False) -> list[Block]:
     return _blocks(text, units, labels)
 
 
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The paragraphs of ``text`` as ``find_blocks`` reads them: (start, end) of each non-blank
+    line, leading and trailing spaces left out, hard-wrapped lines joined to their paragraph."""
+    return [(unit.start, unit.end) for unit in _units(text)]
+
+
 # --- units ----------------------------------------------------------------------------------
 
 def _units(text: str) -> list[_Unit]:

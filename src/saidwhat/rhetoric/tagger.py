@@ -25,6 +25,7 @@ import numpy as np
 from saidwhat import settings
 from saidwhat.model import TechniqueSpan
 from saidwhat.rhetoric import core, lexical, si_head, word_crf
+from saidwhat.rhetoric import spans as span_rules
 
 MODEL_DIR = Path(__file__).with_name("model")
 
@@ -185,10 +186,14 @@ class Tagger:
                         core_threshold: float | None) -> list[TechniqueSpan]:
         low = max(min(self.config.threshold, min_score), self.config.threshold / 2)
         found = core.decode_spans(enc, prob, low, max(min_score, low), self.config.gap, self.config.min_chars)
+        # what a reader accepts (rhetoric/spans.py): one paragraph, word boundaries, a content word
+        found = span_rules.accepted(text, found, span_rules.token_peak(enc, prob),
+                                    max(min_score, low), self.config.min_chars)
         if not found:
             return []
         spans = [(s, e) for s, e, _ in found]
         probs = self.technique_probs(text, enc, hiddens, spans)
+        probs = span_rules.without_unrepeated_repetition(text, spans, probs, self.techniques)
         out = []
         for (s, e, p), tp in zip(found, probs):
             order = np.argsort(-tp)
@@ -206,12 +211,16 @@ class Tagger:
 
     def _nested(self, text, enc, hiddens, prob, outer: list[TechniqueSpan],
                 threshold: float) -> list[TechniqueSpan]:
-        cores = [c for c in core.decode_spans(enc, prob, threshold, threshold, 0, self.config.min_chars)
+        cores = core.decode_spans(enc, prob, threshold, threshold, 0, self.config.min_chars)
+        cores = [c for c in span_rules.accepted(text, cores, span_rules.token_peak(enc, prob),
+                                                threshold, self.config.min_chars)
                  if any(o.start <= c[0] and c[1] <= o.end and c[1] - c[0] < o.end - o.start
                         for o in outer)]
         if not cores:
             return []
-        probs = self.technique_probs(text, enc, hiddens, [(s, e) for s, e, _ in cores])
+        spans = [(s, e) for s, e, _ in cores]
+        probs = span_rules.without_unrepeated_repetition(
+            text, spans, self.technique_probs(text, enc, hiddens, spans), self.techniques)
         nested = []
         for (s, e, p), tp in zip(cores, probs):
             technique = self.techniques[int(np.argmax(tp))]
