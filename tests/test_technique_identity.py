@@ -189,9 +189,7 @@ def hand_article(n: int, outlet: str, published: str, report: int, spans: list[s
         start = body.index(f"w{i} ") if i else 0
         techniques.append(TechniqueSpan(name, start, start + len(f"w{i}"), f"w{i}", 0.9))
     meta = {"outlet": outlet, "published": published, "title": f"A{n}"}
-    if note:
-        meta["techniques"] = note
-    return Analysis(id=f"a{n}", source=f"mem://a{n}", text=text + f"#{n}\n",
+    return Analysis(techniques_note=note, id=f"a{n}", source=f"mem://a{n}", text=text + f"#{n}\n",
                     blocks=[Block(0, len(body), "report", "body"),
                             Block(len(body), len(text) + len(f"#{n}\n"), "boilerplate",
                                   "newsletter")],
