@@ -2,7 +2,14 @@
 article, committed, disjoint, and drawn as ptc_corpus says."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
 from saidwhat.evaluation import ptc_corpus as ptc
+
+PTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc-train"
 
 
 def test_tuning_and_confirmation_halve_the_validation_split_by_article():
@@ -19,3 +26,26 @@ def test_a_file_of_ids_names_a_part(tmp_path):
     ids = tmp_path / "ids.txt"
     ids.write_text("111111123\n\n696735702\n")
     assert ptc.split_ids(str(ids)) == ["111111123", "696735702"]
+
+
+@pytest.mark.train
+@pytest.mark.skipif(not PTC.exists(), reason="the PTC release is not in ../shared")
+def test_self_training_refits_the_lexical_classifier_on_gold_and_silver_spans(tmp_path):
+    pytest.importorskip("sklearn")
+    from saidwhat.rhetoric.tagger import MODEL_DIR, Tagger
+    from saidwhat.training.self_training import fit
+
+    for f in MODEL_DIR.iterdir():
+        if f.name not in ("tagger.json", "tc_lexical.npz"):
+            (tmp_path / f.name).symlink_to(f)
+    shutil.copy(MODEL_DIR / "tagger.json", tmp_path / "tagger.json")
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text("This shameful, disgraceful betrayal of our great nation must "
+                                "end. Traitors and liars run the country into the ground.")
+    record = fit(tmp_path, PTC, [news], holdout=True, parts=("lexical",), threads=1)
+    assert record["texts"] == 1 and record["gold_articles"] == 297
+    assert record["lexical"]["spans"] > 4000 and record["word_crf"] is None
+    tagger = Tagger(tmp_path, threads=1)
+    assert tagger.lexical is not None and tagger.config.record["self_training"] == record
+    assert tagger.classify("What a disgrace!", [(7, 15)])[0] in tagger.techniques

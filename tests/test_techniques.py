@@ -112,15 +112,14 @@ def test_founding_example_spans_are_valid_and_the_rhetoric_is_found():
     spans = tag_techniques(text)
     # what the shipped model holds at the default min_score (docs/model-card-techniques.md):
     # "theatrical screams" as loaded language; "Russophobic hot air" inside a span marked at
-    # >= 0.8 whose first technique is minimisation ("are no more than ... hot air"), with its
-    # core marked on its own as loaded language (a nested span)
+    # >= 0.8 whose first technique is minimisation ("are no more than ... hot air"), and marked
+    # as loaded language too: as that span's second technique or as its core (a nested span)
     assert _marked(text, spans, "theatrical screams")
     s = text.index("Russophobic hot air")
     outer = [t for t in spans if t.start <= s and t.end >= s + 19 and t.score >= 0.8]
-    assert outer
+    assert outer and outer[0].technique == "Exaggeration,Minimisation"
     inner = _marked(text, spans, "Russophobic hot air")
-    assert [t for t in inner if outer[0].start <= t.start and t.end <= outer[0].end
-            and t.end - t.start < outer[0].end - outer[0].start]
+    assert [t for t in inner if outer[0].start <= t.start and t.end <= outer[0].end]
     for t in spans:
         assert text[t.start:t.end] == t.text and 0.5 <= t.score <= 1.0
         assert t.technique in TECHNIQUES

@@ -8,6 +8,7 @@ self-trained on unlabelled news; the encoder is not retrained (that is the 45-mi
 
     python -m saidwhat.training.self_training MODEL_DIR --unlabelled DIR [DIR ...]
         [--data ../shared/data/ptc-train] [--holdout] [--min-score 0.7] [--limit N]
+        [--parts lexical,crf]
 
 ``--holdout`` fits on the 297 training articles of the split (MODEL_DIR then holds a model of
 that run), else on all 371. Writes the two lexical files into MODEL_DIR and records the
@@ -28,6 +29,7 @@ from saidwhat.rhetoric.tagger import Tagger
 from saidwhat.training.techniques import LEXICAL_FILE, WORD_CRF_FILE, split_articles
 
 log = logging.getLogger("saidwhat.self_training")
+PARTS = ("lexical", "crf")
 MIN_SCORE = 0.7   # a silver span's peak P(propaganda); the decoding's spans below it are noise
 
 
@@ -51,7 +53,8 @@ def silver_spans(teacher: Tagger, texts: list[tuple[str, str]], min_score: float
 
 
 def fit(model_dir: Path, data: Path, unlabelled: list[Path], holdout: bool,
-        min_score: float = MIN_SCORE, limit: int | None = None, threads: int = 0) -> dict:
+        min_score: float = MIN_SCORE, limit: int | None = None, threads: int = 0,
+        parts: tuple[str, ...] = PARTS) -> dict:
     t0 = time.time()
     teacher = Tagger(model_dir, threads)
     texts = unlabelled_texts(unlabelled, limit)
@@ -59,10 +62,10 @@ def fit(model_dir: Path, data: Path, unlabelled: list[Path], holdout: bool,
     gold, _ = split_articles(load_corpus(data), holdout)
     items = [(a.text, (s, e), t) for a in gold for t, s, e in a.tc]
     items += [(text, (s, e), t) for text, _, tc in silver for t, s, e in tc]
-    lex = lexical.fit(items, TECHNIQUES, model_dir / LEXICAL_FILE)
-    crf = word_crf.fit([(a.text, a.si) for a in gold] + [(text, si) for text, si, _ in silver],
-                       model_dir / WORD_CRF_FILE)
-    record = {"unlabelled": [str(d) for d in unlabelled], "texts": len(texts),
+    lex = lexical.fit(items, TECHNIQUES, model_dir / LEXICAL_FILE) if "lexical" in parts else None
+    crf = (word_crf.fit([(a.text, a.si) for a in gold] + [(text, si) for text, si, _ in silver],
+                        model_dir / WORD_CRF_FILE) if "crf" in parts else None)
+    record = {"parts": list(parts), "unlabelled": [str(d) for d in unlabelled], "texts": len(texts),
               "silver_spans": sum(len(si) for _, si, _ in silver), "min_score": min_score,
               "gold_articles": len(gold), "lexical": lex, "word_crf": crf,
               "seconds": round(time.time() - t0)}
@@ -82,10 +85,14 @@ def main() -> None:
     ap.add_argument("--min-score", type=float, default=MIN_SCORE)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--parts", default="lexical,crf",
+                    help="which models to refit: lexical (the technique classifier), crf (the "
+                         "word CRF), or both (default)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO)
     print(json.dumps(fit(args.model_dir, args.data, args.unlabelled, args.holdout,
-                         args.min_score, args.limit, args.threads), indent=1))
+                         args.min_score, args.limit, args.threads,
+                         tuple(args.parts.split(","))), indent=1))
 
 
 if __name__ == "__main__":
