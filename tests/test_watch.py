@@ -321,6 +321,7 @@ def test_a_version_3_store_gains_the_sources_table(db):
 
     with open_store(db) as store, store.engine.begin() as conn:  # make it what version 3 wrote
         for ddl in ("DROP TABLE sources", "DROP INDEX ix_documents_source",
+                    "ALTER TABLE documents DROP COLUMN words",  # added by version 5
                     "UPDATE saidwhat_meta SET value = '3' WHERE key = 'schema_version'"):
             conn.exec_driver_sql(ddl)
     now = dt.datetime(2016, 10, 1, 12, 0)
@@ -330,7 +331,7 @@ def test_a_version_3_store_gains_the_sources_table(db):
         [row] = store.source_states().values()
         assert (row["etag"], row["last_poll"], row["error_count"]) == ('"x"', now, 2)
         assert store.sql("SELECT value FROM saidwhat_meta WHERE key = 'schema_version'"
-                         )["value"].tolist() == [SCHEMA_VERSION] == ["4"]
+                         )["value"].tolist() == [SCHEMA_VERSION] == ["5"]
         assert "ix_documents_source" in {
             i["name"] for i in inspect(store.engine).get_indexes("documents")}
         store.record_error("https://a.example/2", "http_status", "gone")
