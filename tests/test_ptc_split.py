@@ -35,10 +35,12 @@ def test_self_training_refits_the_lexical_classifier_on_gold_and_silver_spans(tm
     from saidwhat.rhetoric.tagger import MODEL_DIR, Tagger
     from saidwhat.training.self_training import fit
 
+    # the files fit rewrites are copies, never links into the shipped model
     for f in MODEL_DIR.iterdir():
-        if f.name not in ("tagger.json", "tc_lexical.npz"):
+        if f.name in ("tagger.json", "tc_lexical.npz"):
+            shutil.copy(f, tmp_path / f.name)
+        else:
             (tmp_path / f.name).symlink_to(f)
-    shutil.copy(MODEL_DIR / "tagger.json", tmp_path / "tagger.json")
     news = tmp_path / "news"
     news.mkdir()
     (news / "a.txt").write_text("This shameful, disgraceful betrayal of our great nation must "
