@@ -223,7 +223,7 @@ def _analyze_parsed(text: str, analysis: Analysis, pieces, parses, options: Opti
                                                reader.ents))
 
     if options.techniques:
-        _add_techniques(analysis, options, models)
+        _add_techniques(analysis, pieces, options, models)
 
 
 def _paragraph_breaks(text: str, start: int, end: int) -> int:
@@ -231,9 +231,9 @@ def _paragraph_breaks(text: str, start: int, end: int) -> int:
     return len(re.findall(r"\n\s*", text[start:end])) if end > start else 0
 
 
-def _add_techniques(analysis: Analysis, options: Options, models: Models) -> None:
-    """Technique spans inside report blocks, when the technique model is installed."""
-    pieces = report_pieces(analysis.text, analysis.blocks)
+def _add_techniques(analysis: Analysis, pieces, options: Options, models: Models) -> None:
+    """Technique spans inside report blocks (``pieces``, as they were parsed), when the
+    technique model is installed."""
     if models.tagger is None:
         if models.tagger_unavailable and pieces:
             # Statements stand without techniques: say why the list is empty, fail nothing.

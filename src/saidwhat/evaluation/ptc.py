@@ -41,6 +41,7 @@ def add_ptc_parser(corpora) -> argparse.ArgumentParser:
 def run_ptc(args) -> int:
     from saidwhat.evaluation import ptc_corpus as ptc
     from saidwhat.evaluation.ptc_scorer import score_flc, score_si, score_tc
+    from saidwhat.rhetoric import core
     from saidwhat.rhetoric.tagger import Tagger, TaggerUnavailable, load_tagger
 
     if not args.articles.is_dir():
@@ -65,12 +66,18 @@ def run_ptc(args) -> int:
     pred_tc: dict = {}
     pred_flc: dict = {}
     for aid, text in texts.items():
-        pred_si[aid] = [(s, e) for s, e, _ in tagger.spans(text)]
+        # one encoder pass per article for the three measures (as spans, classify and tag
+        # would each run it)
+        enc, hiddens, prob = tagger.run(text)
+        pred_si[aid] = [(s, e) for s, e, _ in tagger.decode(enc, prob)]
         if gold_tc is not None and gold_tc.get(aid):
             spans = [(s, e) for _, s, e in gold_tc[aid]]
-            pred_tc[aid] = [(t, s, e) for t, (s, e) in zip(tagger.classify(text, spans), spans)]
+            labels = core.assign_labels(spans, tagger.technique_probs(text, enc, hiddens, spans),
+                                        tagger.techniques)
+            pred_tc[aid] = [(t, s, e) for t, (s, e) in zip(labels, spans)]
         if gold_tc is not None:
-            pred_flc[aid] = [(t.technique, t.start, t.end) for t in tagger.tag(text)]
+            pred_flc[aid] = [(t.technique, t.start, t.end) for t in tagger.technique_spans(
+                text, enc, hiddens, prob, 0.5, tagger.config.core_threshold)]
     result: dict = {"articles": len(texts)}
     if gold_si is not None:
         s = score_si(pred_si, gold_si)

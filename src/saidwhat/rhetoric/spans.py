@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from typing import Callable, Sequence
+from functools import cached_property
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS  # a word list: no model is loaded
@@ -120,15 +121,32 @@ def token_peak(enc: core.Encoded, prob: np.ndarray) -> Callable[[int, int], floa
     return peak
 
 
+class TextWords:
+    """What the rules read of the whole text, each computed once and only when a rule needs
+    it: ``tag()`` applies the rules to its spans and again to their cores, over one text."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        return paragraphs(self.text)
+
+    @cached_property
+    def counts(self) -> Counter:
+        return word_counts(self.text)
+
+
 def accepted(text: str, found: Sequence[tuple[int, int, float]],
              peak: Callable[[int, int], float], high: float,
-             min_chars: int = 1) -> list[tuple[int, int, float]]:
+             min_chars: int = 1, words: Optional[TextWords] = None
+             ) -> list[tuple[int, int, float]]:
     """The decoded spans (start, end, score) as a reader accepts them: cut at paragraph breaks,
     on word boundaries, trimmed, each holding a content word and at least ``min_chars`` letters
     or digits. A part's score is ``peak`` over its own characters (the highest piece
     probability), and a part whose peak is under ``high`` is dropped, as the decoding drops a
     run without a piece at ``high``."""
-    paras = paragraphs(text)
+    paras = (words or TextWords(text)).paragraphs
     out = []
     for s0, e0, _ in found:
         for s, e in _cut_at_paragraphs(paras, s0, e0):
@@ -167,7 +185,8 @@ def word_counts(text: str) -> Counter:
 
 
 def without_unrepeated_repetition(text: str, spans: Sequence[tuple[int, int]],
-                                  probs: np.ndarray, techniques: Sequence[str]) -> np.ndarray:
+                                  probs: np.ndarray, techniques: Sequence[str],
+                                  words: Optional[TextWords] = None) -> np.ndarray:
     """``probs`` [n_spans, n_techniques] with Repetition's probability set to 0 where none of
     the span's content words recurs in the text.
 
@@ -189,7 +208,7 @@ def without_unrepeated_repetition(text: str, spans: Sequence[tuple[int, int]],
     rows = [i for i in range(len(spans)) if (probs[i] > probs[i, k]).sum() < 2]
     if not rows:
         return probs
-    counts = word_counts(text)
+    counts = (words or TextWords(text)).counts
     out = probs.copy()
     for i in rows:
         s, e = spans[i]

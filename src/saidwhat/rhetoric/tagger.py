@@ -162,13 +162,14 @@ class Tagger:
             probs = lexical.combine(probs, self.lexical.probs(text, spans), self.config.lexical_weight)
         return probs
 
-    def _decode(self, enc, prob):
+    def decode(self, enc, prob):
+        """Span identification of an encoded text: the decoding chosen on validation."""
         return core.decode_spans(enc, prob, self.config.threshold, self.config.high, self.config.gap, self.config.min_chars)
 
     def spans(self, text: str) -> list[tuple[int, int, float]]:
         """Span identification only: (start, end, score)."""
         enc, _, prob = self.run(text)
-        return self._decode(enc, prob)
+        return self.decode(enc, prob)
 
     def tag(self, text: str, min_score: float = 0.5) -> list[TechniqueSpan]:
         """Technique spans. A span's score is the model's peak probability that its tokens are
@@ -186,14 +187,18 @@ class Tagger:
                         core_threshold: float | None) -> list[TechniqueSpan]:
         low = max(min(self.config.threshold, min_score), self.config.threshold / 2)
         found = core.decode_spans(enc, prob, low, max(min_score, low), self.config.gap, self.config.min_chars)
-        # what a reader accepts (rhetoric/spans.py): one paragraph, word boundaries, a content word
-        found = span_rules.accepted(text, found, span_rules.token_peak(enc, prob),
-                                    max(min_score, low), self.config.min_chars)
+        # what a reader accepts (rhetoric/spans.py): one paragraph, word boundaries, a content
+        # word; the text's paragraphs and word counts read once for the spans and their cores
+        words = span_rules.TextWords(text)
+        peak = span_rules.token_peak(enc, prob)
+        found = span_rules.accepted(text, found, peak, max(min_score, low),
+                                    self.config.min_chars, words)
         if not found:
             return []
         spans = [(s, e) for s, e, _ in found]
         probs = self.technique_probs(text, enc, hiddens, spans)
-        probs = span_rules.without_unrepeated_repetition(text, spans, probs, self.techniques)
+        probs = span_rules.without_unrepeated_repetition(text, spans, probs, self.techniques,
+                                                         words)
         out = []
         for (s, e, p), tp in zip(found, probs):
             order = np.argsort(-tp)
@@ -205,22 +210,23 @@ class Tagger:
                 out.append(TechniqueSpan(self.techniques[second], s, e, text[s:e],
                                          round(float(score2), 4)))
         if core_threshold is not None:
-            out += self._nested(text, enc, hiddens, prob, out, max(core_threshold, min_score))
+            out += self._nested(text, enc, hiddens, prob, out, max(core_threshold, min_score),
+                                words, peak)
         out.sort(key=lambda t: (t.start, t.end, -t.score))
         return out
 
-    def _nested(self, text, enc, hiddens, prob, outer: list[TechniqueSpan],
-                threshold: float) -> list[TechniqueSpan]:
+    def _nested(self, text, enc, hiddens, prob, outer: list[TechniqueSpan], threshold: float,
+                words: span_rules.TextWords, peak) -> list[TechniqueSpan]:
         cores = core.decode_spans(enc, prob, threshold, threshold, 0, self.config.min_chars)
-        cores = [c for c in span_rules.accepted(text, cores, span_rules.token_peak(enc, prob),
-                                                threshold, self.config.min_chars)
+        cores = [c for c in span_rules.accepted(text, cores, peak, threshold,
+                                                self.config.min_chars, words)
                  if any(o.start <= c[0] and c[1] <= o.end and c[1] - c[0] < o.end - o.start
                         for o in outer)]
         if not cores:
             return []
         spans = [(s, e) for s, e, _ in cores]
         probs = span_rules.without_unrepeated_repetition(
-            text, spans, self.technique_probs(text, enc, hiddens, spans), self.techniques)
+            text, spans, self.technique_probs(text, enc, hiddens, spans), self.techniques, words)
         nested = []
         for (s, e, p), tp in zip(cores, probs):
             technique = self.techniques[int(np.argmax(tp))]

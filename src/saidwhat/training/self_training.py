@@ -45,7 +45,7 @@ def silver_spans(teacher: Tagger, texts: list[tuple[str, str]], min_score: float
     """(text, SI spans, technique spans) per text: the teacher's spans at ``min_score``."""
     out = []
     for _, text in texts:
-        tagged = [t for t in teacher.tag(text, min_score=min_score)]
+        tagged = teacher.tag(text, min_score=min_score)
         si = sorted({(t.start, t.end) for t in tagged})
         tc = [(t.technique, t.start, t.end) for t in tagged]
         out.append((text, si, tc))
