@@ -69,6 +69,21 @@ def atom(base: str) -> bytes:
 </feed>""".encode()
 
 
+def json_feed(base: str) -> bytes:
+    """A JSON Feed 1.1: one item with a url, one known only by an id that is a URL, one with a
+    relative url and no date, one with no link at all."""
+    return json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "Harbour Weekly",
+        "home_page_url": f"{base}/", "feed_url": f"{base}/feed.json",
+        "items": [
+            {"id": "1", "url": f"{base}/news/market", "title": "Market stays open",
+             "date_published": "2016-10-02T21:00:00-05:00", "content_text": "..."},
+            {"id": f"{base}/news/library", "title": "Library lends tools",
+             "date_published": "2016-10-03T09:00:00Z"},
+            {"id": "3", "url": "/news/missing", "title": "Gone"},
+            {"id": "4", "content_html": "<p>A note with no page</p>"}]}, indent=1).encode()
+
+
 def sitemap(base: str, paths: list[tuple[str, str, str]]) -> bytes:
     urls = "".join(f"<url><loc>{base}{path}</loc><lastmod>2016-10-01</lastmod><news:news>"
                    f"<news:title>{title}</news:title><news:publication_date>{day}T09:00:00+02:00"
@@ -106,6 +121,8 @@ class Handler(QuietHandler):
             self._send(rss(base), "application/rss+xml")
         elif path == "/atom":
             self._send(atom(base), "application/atom+xml")
+        elif path == "/feed.json":
+            self._send(json_feed(base), "application/feed+json")
         elif path == "/sitemap_index.xml":
             self._send(sitemap_index(base, ["/sitemaps/first", "/sitemaps/second.gz"]), xml)
         elif path == "/sitemaps/first":
@@ -159,6 +176,10 @@ def split(items):
     (b"An article that mentions <rss> in its first line.", None),
     (b"<?xml version='1.0'?><note>not a feed</note>", None),
     (b"<!--" * 5000, None),  # an unclosed prolog ends the look, fast
+    (json_feed("http://a.example"), "feed"),
+    (b'\xef\xbb\xbf {"items": [], "version": "https://jsonfeed.org/version/1"}', "feed"),
+    (b'{"text": "a JSONL record that mentions https://jsonfeed.org/version/1"}', None),
+    (b'{"version": "1.0", "items": []}', None),
 ])
 def test_listing_kind_reads_the_root_element(data, kind):
     assert listing_kind(data) == kind
@@ -191,6 +212,21 @@ def test_parse_feeds_and_sitemaps_into_items():
     # A feed cut short keeps what it had: here an item with no link (an error when read).
     cut = parse_listing(b"<rss><channel><item><title>cut off", "http://a.example/cut")
     assert [i.url for i in cut.items] == [""]
+
+
+def test_json_feed_items_with_their_titles_days_and_outlet():
+    feed = parse_listing(json_feed("http://a.example"), "http://a.example/feed.json")
+    assert feed.kind == "feed" and feed.title == "Harbour Weekly"
+    assert [(i.url, i.title, i.published, i.outlet) for i in feed.items] == [
+        ("http://a.example/news/market", "Market stays open", "2016-10-02", "Harbour Weekly"),
+        ("http://a.example/news/library", "Library lends tools", "2016-10-03", "Harbour Weekly"),
+        ("http://a.example/news/missing", "Gone", None, "Harbour Weekly"),
+        ("", None, None, "Harbour Weekly")]
+    for broken in (b'{"version": "https://jsonfeed.org/version/1", "items": [',
+                   b'{"version": "https://jsonfeed.org/version/1", "items": {"a": 1}}'):
+        with pytest.raises(SaidwhatError) as info:
+            parse_listing(broken, "http://a.example/broken.json")
+        assert info.value.code == "bad_feed"
 
 
 def test_feed_links_of_a_home_page():
@@ -232,6 +268,15 @@ def test_atom_feed(server):
         (server + "/news/school", "School opens in autumn", "2016-09-20", "Valley Courier"),
         (server + "/news/rail", "Night trains return", "2016-09-21", "Valley Courier")}
     assert "Agnes Holloway" in docs[server + "/news/school"].text
+
+
+def test_json_feed_items_are_fetched(server):
+    docs, fails = split(read_url(server + "/feed.json", allow_private=True))
+    assert {(d.url, d.title, d.published, d.outlet) for d in docs.values()} == {
+        (server + "/news/market", "Market stays open", "2016-10-02", "Harbour Weekly"),
+        (server + "/news/library", "Library lends tools", "2016-10-03", "Harbour Weekly")}
+    assert "Lena Osei" in docs[server + "/news/market"].text
+    assert sorted(f.error.code for f in fails) == ["feed_item_no_link", "http_status"], fails
 
 
 def test_sitemap_index_is_followed_to_both_sitemaps(server):
@@ -313,6 +358,22 @@ def test_analyze_reads_an_rss_file_as_a_feed(server, tmp_path):
     texts = [r["text"] for r in ok] + [s["content"]["text"] for r in ok for s in r["statements"]
                                        if s["content"]]
     assert not any("<item>" in t or "<rss" in t or "pubDate" in t for t in texts)
+
+
+def test_analyze_reads_a_json_feed_from_stdin(server):
+    import subprocess
+    import sys
+
+    # one JSON object over many lines: not JSONL, whose first byte is "{" too
+    done = subprocess.run([sys.executable, "-m", "saidwhat.cli", "analyze", "-", "--format",
+                           "jsonl", "--no-techniques", "--allow-private"],
+                          input=json_feed(server), capture_output=True, timeout=300)
+    stderr = done.stderr.decode()
+    assert done.returncode == 1, stderr  # the missing item and the item with no link
+    assert f"{server}/news/missing: error [http_status]" in stderr
+    ok = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert {r["meta"]["title"] for r in ok if not r["errors"]} == {"Market stays open",
+                                                                 "Library lends tools"}
 
 
 def test_ingest_of_a_feed_stores_each_item_once(server, db):

@@ -230,6 +230,7 @@ def read_stdin(*, max_chars: int = MAX_CHARS, allow_private: bool = False) -> It
     (or a feed or sitemap) of at most the byte limit: stdin may be endless (``< /dev/zero``).
     URLs (JSONL lines with only a url, a feed's items) are fetched as ``allow_private`` says."""
     from saidwhat.read.feeds import listing_kind, read_listing
+    from saidwhat.read.listing import is_json_feed
 
     stream = sys.stdin.buffer
     if not hasattr(stream, "peek"):
@@ -241,7 +242,9 @@ def read_stdin(*, max_chars: int = MAX_CHARS, allow_private: bool = False) -> It
         if not ahead or ahead.lstrip():
             break
         blank += stream.read(len(ahead))
-    if stream.peek(65536).lstrip()[:1] == b"{":
+    ahead = stream.peek(65536).lstrip()
+    # a JSON Feed is one object over many lines, not JSONL (its version is named near the top)
+    if ahead[:1] == b"{" and not is_json_feed(ahead):
         # The blank lines before the first record keep the line numbers right.
         lines = itertools.chain([""] * blank.count(b"\n"),
                                 bounded_lines(stream, jsonl_line_limit(max_chars), ends=False))

@@ -14,6 +14,7 @@ Two layers, so that a poller can use the first without the second:
 from __future__ import annotations
 
 import io
+import json
 import re
 from email.utils import parsedate_to_datetime
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Iterator, Optional
 from urllib.parse import urljoin, urlsplit
 
 from saidwhat.errors import SaidwhatError
-from saidwhat.read.listing import KIND_NAMES, FeedItem, listing_kind
+from saidwhat.read.listing import KIND_NAMES, FeedItem, is_json_feed, listing_kind
 from saidwhat.read.text import MAX_CHARS
 from saidwhat.read.url import (DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, check_status, decode_content,
                                fetch, fetch_url, host_outlet, is_url, page_document)
@@ -59,6 +60,8 @@ def parse_listing(data: bytes, url: str) -> Optional[Listing]:
 
 
 def parse_feed(data: bytes, url: str) -> Listing:
+    if is_json_feed(data):
+        return parse_json_feed(data, url)
     import feedparser
 
     # A stream, never bytes or str: feedparser fetches a str that looks like a URL itself
@@ -81,6 +84,39 @@ def parse_feed(data: bytes, url: str) -> Listing:
     if not items and parsed.get("bozo"):
         raise SaidwhatError("bad_feed", url=url, kind="feed",
                             reason=parsed.get("bozo_exception") or "malformed XML")
+    return Listing("feed", url, title=title, items=items)
+
+
+def parse_json_feed(data: bytes, url: str) -> Listing:
+    """A JSON Feed (https://www.jsonfeed.org/version/1.1/): its items' url (or an id that is
+    one), title and date_published. Read with the standard json module: the format is plain
+    JSON, which feedparser does not read."""
+    try:
+        feed = json.loads(data)
+    except (ValueError, RecursionError) as exc:   # UnicodeDecodeError is a ValueError
+        raise SaidwhatError("bad_feed", url=url, kind="feed", reason=exc) from None
+    if not isinstance(feed, dict) or not isinstance(feed.get("items", []), list):
+        raise SaidwhatError("bad_feed", url=url, kind="feed",
+                            reason="a JSON Feed is an object with a list of items")
+    title = _plain(feed.get("title")) if isinstance(feed.get("title"), str) else None
+    outlet = title or host_outlet(url)
+    home = feed.get("home_page_url")
+    base = url if is_url(url) or not (isinstance(home, str) and is_url(home)) else home
+    items = []
+    for entry in feed.get("items", []):
+        if not isinstance(entry, dict):
+            continue
+        link = entry.get("url")
+        if not isinstance(link, str) or not link:
+            ident = entry.get("id")
+            link = ident if isinstance(ident, str) and ident.startswith(("http://", "https://")) else ""
+        day = entry.get("date_published") or entry.get("date_modified")
+        entry_title = entry.get("title")
+        items.append(FeedItem(
+            url=_link(base, link),
+            title=_plain(entry_title) if isinstance(entry_title, str) else None,
+            published=day[:10] if isinstance(day, str) and _DAY.match(day) else None,
+            outlet=outlet))
     return Listing("feed", url, title=title, items=items)
 
 

@@ -14,6 +14,9 @@ _ROOTS = {b"rss": "feed", b"feed": "feed", b"rdf": "feed", b"urlset": "sitemap",
           b"sitemapindex": "sitemapindex"}
 _ROOT = re.compile(rb"<(?:[\w.-]+:)?(rss|feed|rdf|urlset|sitemapindex)[\s>/]", re.I)
 _HEAD = 16384
+# JSON Feed (jsonfeed.org): an object whose "version" is the spec's URL. Looked for in the
+# whole text, since JSON keeps no order of keys; the pattern cannot backtrack far.
+_JSON_FEED = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 _PROLOG = ((b"<?", b"?>"), (b"<!--", b"-->"))
 
 
@@ -28,13 +31,21 @@ class FeedItem:
     modified: Optional[str] = None
 
 
+def is_json_feed(data: bytes) -> bool:
+    """A JSON Feed (version 1 or 1.1): a JSON object naming the jsonfeed.org version."""
+    start = data[:_HEAD].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start[:1] == b"{" and _JSON_FEED.search(data) is not None
+
+
 def listing_kind(data: bytes) -> Optional[str]:
     """"feed", "sitemap" or "sitemapindex" by the root element of ``data`` (past the XML
-    declaration, comments, processing instructions and a doctype), None for anything else.
-    The content decides, not the name: feeds are served from .php pages, sitemaps from paths
-    with no suffix, and an RSS file may be called anything."""
+    declaration, comments, processing instructions and a doctype), "feed" for a JSON Feed,
+    None for anything else. The content decides, not the name: feeds are served from .php
+    pages, sitemaps from paths with no suffix, and an RSS file may be called anything."""
     head = data[:_HEAD]
     pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    if head[pos:].lstrip()[:1] == b"{":
+        return "feed" if is_json_feed(data) else None
     # A loop rather than one regular expression: each step moves forward, so no head of
     # unclosed comments can make it backtrack.
     while True:
