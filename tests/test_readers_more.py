@@ -254,3 +254,22 @@ def test_metadata_file(tmp_path):
     bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
     with pytest.raises(SaidwhatError, match="no key column"):
         load_metadata(bad)
+
+
+def test_retry_after_and_temporary_statuses():
+    from saidwhat.errors import SaidwhatError
+    from saidwhat.read.url import Response, check_status, retry_after
+
+    assert retry_after("120") == 120.0
+    assert retry_after("Thu, 03 Dec 2026 20:00:00 GMT", now=1796328000.0 - 90) == 90.0
+    assert retry_after("Thu, 03 Dec 2026 20:00:00 GMT", now=1796328000.0 + 5) == 0.0
+    assert [retry_after(v) for v in (None, "", "soon", "-5", "1.5")] == [None] * 5
+    for status, headers, code, says in ((429, {"retry-after": "30"}, "http_unavailable",
+                                         "HTTP status 429, a refusal for now; it asks to wait 30 s"),
+                                        (503, {}, "http_unavailable", "503, a refusal for now"),
+                                        (404, {"retry-after": "30"}, "http_status", "status 404")):
+        with pytest.raises(SaidwhatError) as info:
+            check_status(Response("https://a.example/x", status, "text/html", None, b"",
+                                  headers), "https://a.example/x")
+        assert info.value.code == code and says in str(info.value)
+    check_status(Response("https://a.example/x", 204, "text/html", None, b""), "x")

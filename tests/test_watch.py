@@ -25,6 +25,7 @@ SLUGS = [path.rsplit("/", 1)[1] for path in STORIES]  # harbour, bridge, school,
 FEED = ["/news/harbour", "/news/bridge", "/private/library"]  # what /feed lists now
 LOG: list[tuple[str, float, dict]] = []  # (path, time, request headers) of every request
 _LOCK = threading.Lock()
+FLAKY_TRIES = [0]  # GETs of /flaky/harbour (LOG is cleared between polls)
 
 
 def rss(base: str, paths: list[str], title: str = "The Elling Gazette") -> bytes:
@@ -59,6 +60,17 @@ class Handler(QuietHandler):
             self._send(rss(base, ["/news/market"], "Valley Courier"), "application/rss+xml")
         elif path == "/broken":
             self._send(b"down for maintenance", "text/plain", status=500)
+        elif path == "/busy":  # too many requests: come back in an hour
+            self._send(b"slow down", "text/plain", {"Retry-After": "3600"}, status=429)
+        elif path == "/flaky":
+            self._send(rss(base, ["/flaky/harbour", "/gone/bridge"]), "application/rss+xml")
+        elif path == "/flaky/harbour":  # unavailable at the first try only
+            with _LOCK:
+                FLAKY_TRIES[0] += 1
+            if FLAKY_TRIES[0] == 1:
+                self._send(b"unavailable", "text/plain", status=503)
+            else:
+                self._send(page(path), "text/html")
         elif path == "/slow":
             time.sleep(2.5)
             self._send(rss(base, ["/news/library"]), "application/rss+xml")
@@ -182,11 +194,11 @@ def test_failing_and_slow_sources_back_off_and_the_rest_goes_on(server, tmp_path
     done = watch(broken, slow, other, "--db", db_path, "--once", "--delay", "0",
                  "--timeout", "1", "--every", "5s")
     assert done.returncode == 1, done.stderr
-    assert f"{broken}: error [http_status]" in done.stderr
+    assert f"{broken}: error [http_unavailable]" in done.stderr
     assert f"{slow}: error [fetch_timeout]" in done.stderr
     assert "1 new stored" in done.stderr and counts(db_path)["documents"] == 1
     rows = sources(db_path)
-    for url, code in ((broken, "http_status"), (slow, "fetch_timeout")):
+    for url, code in ((broken, "http_unavailable"), (slow, "fetch_timeout")):
         row = rows[url]
         assert row["error_count"] == 1 and row["last_error"].startswith(f"[{code}]")
         assert row["last_success"] is None
@@ -201,10 +213,35 @@ def test_failing_and_slow_sources_back_off_and_the_rest_goes_on(server, tmp_path
         time.sleep(max(0.0, (rows[broken]["next_poll"] - dt.datetime.now(dt.timezone.utc)
                              .replace(tzinfo=None)).total_seconds()) + 0.2)
         [again] = watcher.round([broken], once=True)
-        assert again.error.code == "http_status" and hits("/broken") == ["/broken"]
+        assert again.error.code == "http_unavailable" and hits("/broken") == ["/broken"]
         row = store.source_states()[broken]
         assert row["error_count"] == 2
         assert (row["next_poll"] - row["last_poll"]).total_seconds() == 20  # doubled
+
+
+def test_retry_after_is_waited_and_unavailable_items_are_fetched_again(server, tmp_path):
+    from saidwhat.pipeline import Options
+    from saidwhat.store import open_store
+    from saidwhat.watch import Watcher
+
+    db_path = str(tmp_path / "r.db")
+    busy, flaky = server + "/busy", server + "/flaky"
+    LOG.clear()
+    with open_store(db_path) as store:
+        watcher = Watcher(store, every=5.0, delay=0.0, allow_private=True, timeout=5.0,
+                          options=Options(techniques=False))
+        results = {r.url: r for r in watcher.round([busy, flaky], once=True)}
+        assert results[busy].error.code == "http_unavailable"
+        assert "asks to wait 3,600 s" in str(results[busy].error)
+        row = store.source_states()[busy]
+        assert (row["next_poll"] - row["last_poll"]).total_seconds() == 3600  # not 5 s × 2
+        # the 503 item is tried again at the next poll, the 404 one is not
+        assert results[flaky].stored == 0 and results[flaky].failed == 2
+        assert sorted(hits("/flaky/") + hits("/gone/")) == ["/flaky/harbour", "/gone/bridge"]
+        LOG.clear()
+        [again] = watcher.round([flaky], once=True)
+        assert again.stored == 1 and again.error is None
+        assert hits("/flaky/") == ["/flaky/harbour"] and hits("/gone/") == []
 
 
 def test_a_feed_of_1000_items_is_read_in_bounded_memory(server, tmp_path, analyze_text):

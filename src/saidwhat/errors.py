@@ -59,6 +59,8 @@ MESSAGES = {
     "fetch_too_large": "{url} is larger than the limit of {limit:,} bytes",
     "fetch_redirects": "{url} redirects more than {limit} times",
     "http_status": "fetching {url} gave HTTP status {status}",
+    # 408, 425, 429 and 5xx (read/url.py TEMPORARY_STATUSES); ``asked``: the Retry-After part
+    "http_unavailable": "fetching {url} gave HTTP status {status}, a refusal for now{asked}",
     "not_article": "{url} is not an HTML or text page (Content-Type {content_type})",
     # Feeds, sitemaps and home pages that link feeds (read/feeds.py)
     "bad_feed": "{url} looks like a {kind} but cannot be read as one: {reason}",

@@ -43,8 +43,8 @@ ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309's least size a crawler must read
 LOOKUP_CHUNK = 200  # listed items looked up in the store at once
 # Item failures tried again at the next poll; any other stays in the errors table and the item
 # is passed over (a 404 is not fetched every fifteen minutes).
-RETRIED_CODES = ("fetch_timeout", "fetch_failed", "url_unresolvable", "analysis_failed",
-                 "worker_died", "store_failed")
+RETRIED_CODES = ("fetch_timeout", "fetch_failed", "url_unresolvable", "http_unavailable",
+                 "analysis_failed", "worker_died", "store_failed")
 # Kinds whose own content is all a poll reads: a 304 for them lists nothing new. A home page
 # and a sitemap index are fetched in full, since the feeds and sitemaps they name are needed.
 CONDITIONAL_KINDS = ("feed", "sitemap")
@@ -265,7 +265,11 @@ class Watcher:
         except SaidwhatError as exc:
             errors = (state.get("error_count") or 0) + 1
             result.error, result.error_count = exc, errors
-            result.next_poll = started + dt.timedelta(seconds=backoff(self.every, errors))
+            wait = backoff(self.every, errors)
+            asked = exc.details.get("retry_after")   # a 429 or 503's Retry-After
+            if asked:
+                wait = max(wait, min(float(asked), MAX_BACKOFF))
+            result.next_poll = started + dt.timedelta(seconds=wait)
             self.store.save_source(url, kind=result.kind, last_poll=started, error_count=errors,
                                    last_error=f"[{exc.code}] {exc}", next_poll=result.next_poll)
             return result

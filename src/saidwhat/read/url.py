@@ -309,9 +309,39 @@ def fetch_url(url: str, *, allow_private: bool = False, timeout: float = DEFAULT
     return page_document(response, url, max_chars=max_chars, listed=listed)
 
 
+# Answers that say "not now" rather than "not here": a watch fetches such an item again at
+# its next poll (watch.RETRIED_CODES) and waits at least what Retry-After asks.
+TEMPORARY_STATUSES = frozenset((408, 425, 429, 500, 502, 503, 504))
+
+
 def check_status(response: Response, url: str) -> None:
-    if not 200 <= response.status < 300:
-        raise SaidwhatError("http_status", url=url, status=response.status)
+    if 200 <= response.status < 300:
+        return
+    if response.status in TEMPORARY_STATUSES:
+        wait = retry_after(response.headers.get("retry-after"))
+        raise SaidwhatError("http_unavailable", url=url, status=response.status,
+                            retry_after=wait,
+                            asked="" if wait is None else f"; it asks to wait {wait:,.0f} s")
+    raise SaidwhatError("http_status", url=url, status=response.status)
+
+
+def retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """Seconds a Retry-After header asks to wait (RFC 9110: a number of seconds or an HTTP
+    date); None when there is none or it cannot be read."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def page_document(response: Response, url: str, *, max_chars: Optional[int] = None,

@@ -36,7 +36,8 @@ StoreId = Annotated[int, PathParam(ge=0, le=MAX_INTEGER)]
 STATUS = {
     "no_document": 404, "no_speaker": 404, "not_found": 404, "cross_origin": 403,
     "request_too_large": 413, "too_large": 413, "fetch_too_large": 413,
-    "fetch_failed": 502, "fetch_timeout": 504, "http_status": 502, "fetch_redirects": 502,
+    "fetch_failed": 502, "fetch_timeout": 504, "http_status": 502, "http_unavailable": 502,
+    "fetch_redirects": 502,
     "not_article": 502, "store_unreachable": 503, "store_missing": 503, "store_schema": 503,
     "store_failed": 500, "analysis_failed": 500, "worker_died": 503,
 }
