@@ -159,6 +159,20 @@ def test_add_then_skip_the_same_content(store):
     copy = corpus()[0]
     copy.text = copy.text.replace("\n", "\n\n")
     assert store.add(copy).status == "skipped"
+    assert store.counts()["duplicate_sources"] == 0  # its own source: nothing to remember
+    # a content stored under another source: that source is remembered as known, one by one
+    # and in a batch (where a copy may also repeat another document of the same batch)
+    elsewhere = corpus()[1]
+    elsewhere.source = "https://elsewhere.example/copy"
+    assert store.add(elsewhere).status == "skipped"
+    batch = [corpus()[2], corpus()[2]]
+    batch[0].source, batch[1].source = "https://b.example/1", "https://b.example/2"
+    assert [r.status for r in store.add_many(batch)] == ["skipped", "skipped"]
+    assert store.known_sources([elsewhere.source, "https://b.example/1", "https://b.example/2",
+                                "https://nowhere.example/x"]) == {
+        elsewhere.source, "https://b.example/1", "https://b.example/2"}
+    assert store.add(elsewhere).status == "skipped"  # remembered once
+    assert store.counts()["duplicate_sources"] == 3
 
 
 def test_reopen_keeps_everything(db_url):
@@ -244,7 +258,7 @@ def test_a_version_1_store_gains_the_channel_and_continues_columns(tmp_path):
                       "ALTER TABLE statements DROP COLUMN continues;"
                       "ALTER TABLE statements DROP COLUMN sentence_start;"
                       "ALTER TABLE statements DROP COLUMN sentence_end;"
-                      "ALTER TABLE documents DROP COLUMN words;"
+                      "ALTER TABLE documents DROP COLUMN words; DROP TABLE duplicate_sources;"
                       "UPDATE saidwhat_meta SET value = '1' WHERE key = 'schema_version';")
     con.commit()
     con.close()
@@ -280,7 +294,7 @@ def test_a_store_without_sentences_gets_each_statements_own_words(tmp_path):
     con = sqlite3.connect(path)  # make it what version 2 wrote
     con.executescript("DROP VIEW quotes; ALTER TABLE statements DROP COLUMN sentence_start;"
                       "ALTER TABLE statements DROP COLUMN sentence_end;"
-                      "ALTER TABLE documents DROP COLUMN words;"
+                      "ALTER TABLE documents DROP COLUMN words; DROP TABLE duplicate_sources;"
                       "UPDATE saidwhat_meta SET value = '2' WHERE key = 'schema_version';")
     con.commit()
     con.close()
@@ -313,6 +327,7 @@ def test_a_version_4_store_gains_report_words_and_unambiguous_techniques(tmp_pat
         s.add(first)
     con = sqlite3.connect(path)  # make it what version 4 wrote
     con.executescript("DROP VIEW quotes; ALTER TABLE documents DROP COLUMN words;"
+                      "DROP TABLE duplicate_sources;"
                       "UPDATE statements SET techniques = REPLACE(techniques, '; ', ', ');"
                       "UPDATE saidwhat_meta SET value = '4' WHERE key = 'schema_version';")
     con.commit()

@@ -62,6 +62,10 @@ class Handler(QuietHandler):
             self._send(b"down for maintenance", "text/plain", status=500)
         elif path == "/busy":  # too many requests: come back in an hour
             self._send(b"slow down", "text/plain", {"Retry-After": "3600"}, status=429)
+        elif path == "/dupes":  # the same story under two URLs, and no validators
+            self._send(rss(base, ["/news/harbour", "/copy/harbour"]), "application/rss+xml")
+        elif path == "/copy/harbour":
+            self._send(page(path), "text/html")
         elif path == "/flaky":
             self._send(rss(base, ["/flaky/harbour", "/gone/bridge"]), "application/rss+xml")
         elif path == "/flaky/harbour":  # unavailable at the first try only
@@ -244,6 +248,19 @@ def test_retry_after_is_waited_and_unavailable_items_are_fetched_again(server, t
         assert hits("/flaky/") == ["/flaky/harbour"] and hits("/gone/") == []
 
 
+def test_a_content_stored_under_another_url_is_not_fetched_again(server, db):
+    LOG.clear()
+    first = watch(server + "/dupes", "--db", db, "--once", "--delay", "0")
+    assert first.returncode == 0, first.stderr
+    assert "1 new stored, 1 duplicate(s)" in first.stderr, first.stderr
+    assert sorted(hits("/news/") + hits("/copy/")) == ["/copy/harbour", "/news/harbour"]
+    LOG.clear()
+    second = watch(server + "/dupes", "--db", db, "--once", "--delay", "0")
+    assert second.returncode == 0 and "2 known" in second.stderr, second.stderr
+    assert hits("/dupes") == ["/dupes"] and hits("/news/") + hits("/copy/") == []
+    assert counts(db)["documents"] == 1
+
+
 def test_a_feed_of_1000_items_is_read_in_bounded_memory(server, tmp_path, analyze_text):
     import tracemalloc
 
@@ -359,6 +376,7 @@ def test_a_version_3_store_gains_the_sources_table(db):
     with open_store(db) as store, store.engine.begin() as conn:  # make it what version 3 wrote
         for ddl in ("DROP TABLE sources", "DROP INDEX ix_documents_source",
                     "ALTER TABLE documents DROP COLUMN words",  # added by version 5
+                    "DROP TABLE duplicate_sources",  # added by version 6
                     "UPDATE saidwhat_meta SET value = '3' WHERE key = 'schema_version'"):
             conn.exec_driver_sql(ddl)
     now = dt.datetime(2016, 10, 1, 12, 0)
@@ -368,7 +386,7 @@ def test_a_version_3_store_gains_the_sources_table(db):
         [row] = store.source_states().values()
         assert (row["etag"], row["last_poll"], row["error_count"]) == ('"x"', now, 2)
         assert store.sql("SELECT value FROM saidwhat_meta WHERE key = 'schema_version'"
-                         )["value"].tolist() == [SCHEMA_VERSION] == ["5"]
+                         )["value"].tolist() == [SCHEMA_VERSION] == ["6"]
         assert "ix_documents_source" in {
             i["name"] for i in inspect(store.engine).get_indexes("documents")}
         store.record_error("https://a.example/2", "http_status", "gone")

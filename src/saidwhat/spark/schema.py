@@ -16,9 +16,10 @@ from sqlalchemy import Date, DateTime, Float, Integer, String, Text
 
 from saidwhat.store import schema as S
 
-# Every table of the store but its bookkeeping (saidwhat_meta, and the sources a watch polls).
-TABLES = [t for t in S.metadata.sorted_tables if t.name not in (S.store_meta.name,
-                                                                 S.sources.name)]
+# Every table of the store but its bookkeeping (saidwhat_meta, the sources a watch polls and
+# the item URLs it found to be copies).
+TABLES = [t for t in S.metadata.sorted_tables if t.name not in (
+    S.store_meta.name, S.sources.name, S.duplicate_sources.name)]
 TABLE = {t.name: t for t in TABLES}
 # Tables whose rows belong to one document (or to one of its statements): partitioned by
 # the document's month.

@@ -61,7 +61,7 @@ def display_url(url: str) -> str:
 
 # Statements built once: SQLAlchemy then only binds parameters (the write path runs a dozen
 # of these per document).
-_HASH_LOOKUP = select(S.documents.c.id).where(S.documents.c.content_hash == bindparam("h"))
+_HASH_LOOKUP = select(S.documents.c.source).where(S.documents.c.content_hash == bindparam("h"))
 _VERSION = select(S.store_meta.c.value).where(S.store_meta.c.key == "speakers_version")
 _SET_VERSION = update(S.store_meta).where(S.store_meta.c.key == "speakers_version")
 _INSERT_DOCUMENT = insert(S.documents)
@@ -145,8 +145,9 @@ class Store:
 
     def known_sources(self, sources: Iterable[str], *,
                       retried_codes: Iterable[str] = ()) -> set[str]:
-        """Which of ``sources`` (item URLs) the store holds: a stored document, or an error
-        whose code is not one of ``retried_codes`` (a failure worth trying again)."""
+        """Which of ``sources`` (item URLs) the store holds: a stored document, a content
+        stored under another source, or an error whose code is not one of ``retried_codes``
+        (a failure worth trying again)."""
         wanted = list(dict.fromkeys(sources))
         retried = list(retried_codes)
         found: set[str] = set()
@@ -157,6 +158,8 @@ class Store:
                     S.documents.c.source.in_(chunk))).scalars())
                 found.update(conn.execute(select(S.errors.c.source).where(
                     S.errors.c.source.in_(chunk) & S.errors.c.code.not_in(retried))).scalars())
+                found.update(conn.execute(select(S.duplicate_sources.c.source).where(
+                    S.duplicate_sources.c.source.in_(chunk))).scalars())
         return found
 
     def source_states(self) -> dict[str, dict[str, Any]]:
@@ -186,7 +189,9 @@ class Store:
         try:
             with self._write() as conn, conn.begin():
                 self._lock(conn)
-                if conn.execute(_HASH_LOOKUP, {"h": digest}).first():
+                stored = conn.execute(_HASH_LOOKUP, {"h": digest}).first()
+                if stored:
+                    self._note_duplicate(conn, analysis.source, stored[0], digest)
                     return AddResult("skipped", content_hash=digest)
                 version = self._fresh_index(conn)
                 result = self._insert(conn, analysis, digest)
@@ -217,13 +222,18 @@ class Store:
             with self._write() as conn, conn.begin():
                 self._lock(conn)
                 version = self._fresh_index(conn)
-                seen: set[str] = set()
+                seen: dict[str, str] = {}   # content hash -> source, in this batch
                 changed = False
                 for i, analysis, digest in todo:
-                    if digest in seen or conn.execute(_HASH_LOOKUP, {"h": digest}).first():
+                    stored = seen.get(digest)
+                    if stored is None:
+                        row = conn.execute(_HASH_LOOKUP, {"h": digest}).first()
+                        stored = row[0] if row else None
+                    if stored is not None:
+                        self._note_duplicate(conn, analysis.source, stored, digest)
                         results[i] = AddResult("skipped", content_hash=digest)
                         continue
-                    seen.add(digest)
+                    seen[digest] = analysis.source
                     results[i] = self._insert(conn, analysis, digest)
                     changed = changed or bool(results[i].statements)
                 if changed:
@@ -247,6 +257,32 @@ class Store:
                 occurred_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
         if self._error_sources is not None:
             self._error_sources.add(source)
+
+    def note_duplicates(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Remember each (source, content hash) whose content is stored under another source
+        (one whose hash is not stored is left out: its first copy failed)."""
+        pairs = list(pairs)
+        if not pairs:
+            return
+        with self._write() as conn, conn.begin():
+            self._lock(conn)
+            for source, digest in pairs:
+                stored = conn.execute(_HASH_LOOKUP, {"h": digest}).first()
+                if stored:
+                    self._note_duplicate(conn, source, stored[0], digest)
+
+    def _note_duplicate(self, conn: Connection, source: str, stored_source: str,
+                        digest: str) -> None:
+        """Remember that ``source``'s content is stored under ``stored_source`` (a watch then
+        passes it over, as a stored one), and drop its error row."""
+        self._clear_error(conn, source)
+        if source == stored_source or conn.execute(
+                select(S.duplicate_sources.c.source).where(
+                    S.duplicate_sources.c.source == source)).first():
+            return
+        conn.execute(insert(S.duplicate_sources).values(
+            source=source, content_hash=digest,
+            seen_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
 
     def _clear_error(self, conn: Connection, source: str) -> None:
         """Drop the error row of a source that is now stored (looked up once, then cached)."""

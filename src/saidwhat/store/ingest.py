@@ -1,7 +1,8 @@
 """Ingest: read, analyse in parallel, store; idempotent and resumable.
 
-* A document whose content hash is in the store already is skipped before it is analysed,
-  so running the same command again after an interruption (Ctrl-C or ``kill -9``) analyses
+* A document whose content hash is in the store already is skipped before it is analysed
+  (its source, when another, is remembered in ``duplicate_sources``, so that a watch does not
+  fetch it again), so running the same command again after an interruption (Ctrl-C or ``kill -9``) analyses
   only what is missing. Analyses are committed in small batches (at most 64 documents or
   one second of work), each one transaction: stored whole or not at all.
 * Analyses run in the analysis pool (``saidwhat.pool``: batches, a bounded window, so memory
@@ -147,7 +148,7 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
             apply_metadata(item, metadata or {})
             digest = content_hash(item.text)
             if digest in known:
-                yield ("skip", item)
+                yield ("skip", item, digest)
                 continue
             known.add(digest)  # a second copy in the same run is a duplicate too
             yield ("analyze", item, digest)
@@ -170,6 +171,7 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
                 bar.refresh()
 
     pending: list[tuple[Document, str, Analysis]] = []
+    duplicates: list[tuple[str, str]] = []  # (source, content hash) skipped, to remember
     last_flush = time.monotonic()
 
     def count(analysis: Analysis, result) -> None:
@@ -201,16 +203,19 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
         batch = pending[:]
         pending.clear()
         last_flush = time.monotonic()
-        if not batch:
-            return
-        try:
-            results = store.add_many([analysis for _, _, analysis in batch])
-        except Exception:
-            for doc, digest, analysis in batch:
-                store_one(doc, digest, analysis)
-            return
-        for (_, _, analysis), result in zip(batch, results):
-            count(analysis, result)
+        if batch:
+            try:
+                results = store.add_many([analysis for _, _, analysis in batch])
+            except Exception:
+                for doc, digest, analysis in batch:
+                    store_one(doc, digest, analysis)
+            else:
+                for (_, _, analysis), result in zip(batch, results):
+                    count(analysis, result)
+        # after the batch: a copy of a document of this run is known once that is stored
+        if duplicates:
+            store.note_duplicates(duplicates)
+            duplicates.clear()
 
     results = ordered_analyses(tasks(), _document_of, workers=workers, options=options,
                                batch_docs=batch_docs)
@@ -224,6 +229,7 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
                 fail(item.source, item.error.code, str(item.error))
             elif tag == "skip":
                 summary.skipped += 1
+                duplicates.append((task[1].source, task[2]))
             else:
                 _, doc, digest = task
                 if analysis.errors:
@@ -231,7 +237,7 @@ def ingest(store: Store, items: Iterable, *, workers: int = 1, options: Options 
                 else:
                     pending.append((doc, digest, analysis))
             if len(pending) >= batch_size or (
-                    pending and time.monotonic() - last_flush >= batch_seconds):
+                    (pending or duplicates) and time.monotonic() - last_flush >= batch_seconds):
                 flush()
             if bar is not None:
                 bar.set_postfix(stored=summary.stored + len(pending), skipped=summary.skipped,

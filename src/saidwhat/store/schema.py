@@ -17,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
                         String, Table, Text, UniqueConstraint)
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 # The largest integer a query can compare or LIMIT by (SQLite's INTEGER, PostgreSQL's bigint
 # parameters): the driver raises on a larger one, so the CLI and the API refuse it first.
 MAX_INTEGER = 2**63 - 1
@@ -51,6 +51,10 @@ MIGRATIONS = {
     # replacement is exact.
     "4": ["ALTER TABLE documents ADD COLUMN words INTEGER",
           "UPDATE statements SET techniques = REPLACE(techniques, ', ', '; ')"],
+    # The sources whose content was found stored under another source (``duplicate_sources``
+    # below), so that a watch passes them over instead of fetching them at every poll.
+    "5": ["CREATE TABLE IF NOT EXISTS duplicate_sources (source TEXT NOT NULL PRIMARY KEY, "
+          "content_hash VARCHAR(64) NOT NULL, seen_at TIMESTAMP NOT NULL)"],
 }
 
 metadata = MetaData()
@@ -217,6 +221,13 @@ errors = Table(  # the current failure of each source that could not be stored
     Column("message", Text, nullable=False),
     Column("occurred_at", DateTime, nullable=False),
     Index("ix_errors_source", "source"),
+)
+
+duplicate_sources = Table(  # a source whose content is stored under another source
+    "duplicate_sources", metadata,
+    Column("source", Text, primary_key=True),
+    Column("content_hash", String(64), nullable=False),  # that of the stored document
+    Column("seen_at", DateTime, nullable=False),
 )
 
 sources = Table(  # what 'saidwhat watch' polls: one row per feed, sitemap or home page
