@@ -51,3 +51,29 @@ def test_self_training_refits_the_lexical_classifier_on_gold_and_silver_spans(tm
     tagger = Tagger(tmp_path, threads=1)
     assert tagger.lexical is not None and tagger.config.record["self_training"] == record
     assert tagger.classify("What a disgrace!", [(7, 15)])[0] in tagger.techniques
+
+
+@pytest.mark.train
+@pytest.mark.skipif(not PTC.exists(), reason="the PTC release is not in ../shared")
+def test_self_training_of_the_encoder_exports_a_student_the_run_time_loads(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("sklearn")
+    from saidwhat.rhetoric.tagger import Tagger
+    from saidwhat.training.self_training import train_encoder
+    from saidwhat.training.techniques import TrainConfig, train
+
+    teacher, student = tmp_path / "teacher", tmp_path / "student"
+    train(PTC, teacher, holdout=True, cfg=TrainConfig(epochs=1, threads=2), limit=4)
+    news = tmp_path / "news"
+    news.mkdir()
+    for n in range(3):
+        (news / f"{n}.txt").write_text("This shameful, disgraceful betrayal of our great nation "
+                                       f"must end, story {n} says. Traitors and liars run the "
+                                       "country into the ground.")
+    record = train_encoder(teacher, student, PTC, [news], holdout=True, limit=2, gold_limit=4)
+    assert record["texts"] == 2 and record["gold_articles"] == 4 and record["windows"] >= 6
+    assert (student / "tc_lexical.npz").read_bytes() == (teacher / "tc_lexical.npz").read_bytes()
+    tagger = Tagger(student, threads=1)
+    assert tagger.config.record["self_training_encoder"] == record
+    text = "They are shameless liars who betray our great nation. Stop them now!"
+    assert all(0 <= t.start < t.end <= len(text) for t in tagger.tag(text, min_score=0.0))

@@ -238,8 +238,9 @@ def train(data: str | Path, out: str | Path, holdout: bool = True,
     return meta
 
 
-def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
-    """Fine-tune the encoder and both heads on ``examples`` (``training_examples``); after each epoch
+def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None, init: Path | None = None):
+    """Fine-tune the encoder and both heads on ``examples`` (``training_examples``), from the
+    weights in ``init`` (a model.pt) if given, else from all-MiniLM-L6-v2; after each epoch
     ``on_epoch(epoch, model, average)`` sees the model's own weights and, with
     ``cfg.ema_decay``, their moving average (``averaged`` swaps it in). Returns the model as it
     is exported (the average, if any), on the CPU. Seeds Python's, NumPy's and torch's
@@ -251,7 +252,10 @@ def fit_model(torch, cfg: TrainConfig, examples, on_epoch=None):
     weights = (counts.max() / np.maximum(counts, 1)) ** cfg.tc_weight_power
     weights = weights / weights.mean()
     dev = torch.device(cfg.device)
-    model = _build_model(torch).to(dev)
+    model = _build_model(torch)
+    if init is not None:
+        model.load_state_dict(torch.load(init, map_location="cpu"))
+    model = model.to(dev)
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     opt = torch.optim.AdamW(encoder_groups(model.encoder, cfg)
                             + [{"params": head_params, "lr": cfg.lr_heads}], weight_decay=0.01)
